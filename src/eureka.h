@@ -1,0 +1,72 @@
+/* eureka.h: Eureka's REST API: reads the registry (JSON or XML, every dialect seen in the
+ * wild) into an eu_registry, and performs the few writes act.c asks for. Never logs; never
+ * prints credentials (URLs in messages are redacted). Peers are the configured urls, in order.
+ * Ownership: registries returned through out-parameters belong to the caller
+ * (model_reg_free). */
+#ifndef ESRA_EUREKA_H
+#define ESRA_EUREKA_H
+
+#include "common.h"
+#include "model.h"
+
+enum eureka_format { EUREKA_JSON = 0, EUREKA_XML };
+
+struct eureka_opts {
+	const char *const *urls; /* base URLs ending in "/eureka/" (a missing '/' is added) */
+	size_t n_urls;
+	enum eureka_format format; /* the Accept header sent */
+	long timeout_ms;
+	size_t max_body;           /* 0 = ESRA_MAX_EUREKA_BODY */
+};
+
+struct eureka;
+
+struct eureka *eureka_new(const struct eureka_opts *opts, struct esra_err *err);
+void eureka_free(struct eureka *e); /* NULL is a no-op */
+size_t eureka_peer_count(const struct eureka *e);
+/* The peer's URL without userinfo (borrowed). */
+const char *eureka_peer_url(const struct eureka *e, size_t peer);
+
+/* GET {url}apps from the peers in order until one answers 200 (failover on connect errors,
+ * timeouts, 5xx and 403). *peer gets the one that answered. A 403 from every peer is
+ * ESRA_ENOTREADY ("server not ready", never an empty registry); 401 is ESRA_EAUTH. */
+int eureka_fetch(struct eureka *e, struct eu_registry **out, size_t *peer,
+                 struct esra_err *err) ESRA_WUR;
+/* GET {url}apps from one peer only (no failover). */
+int eureka_fetch_peer(struct eureka *e, size_t peer, struct eu_registry **out,
+                      struct esra_err *err) ESRA_WUR;
+/* GET {url}apps/delta from one peer; instances carry their action (ADDED/MODIFIED/DELETED). */
+int eureka_fetch_delta(struct eureka *e, size_t peer, struct eu_registry **out,
+                       struct esra_err *err) ESRA_WUR;
+/* GET {url}apps/{APP}/{ID} (not cached by the server). *out holds that one instance;
+ * 404 is ESRA_ENOTFOUND. */
+int eureka_get_instance(struct eureka *e, size_t peer, const char *app, const char *id,
+                        struct eu_registry **out, struct esra_err *err) ESRA_WUR;
+/* Writes (never with the peer replication header). *status gets the HTTP status.
+ * DELETE {url}apps/{APP}/{ID}; PUT .../status?value=STATUS; DELETE .../status?value=UP. */
+int eureka_delete_instance(struct eureka *e, size_t peer, const char *app, const char *id,
+                           long *status, struct esra_err *err) ESRA_WUR;
+int eureka_set_status(struct eureka *e, size_t peer, const char *app, const char *id,
+                      enum eu_status st, long *status, struct esra_err *err) ESRA_WUR;
+int eureka_clear_status(struct eureka *e, size_t peer, const char *app, const char *id,
+                        long *status, struct esra_err *err) ESRA_WUR;
+/* Bytes received by this client so far (for the watch-mode delta measurement). */
+uint64_t eureka_bytes_received(const struct eureka *e);
+
+/* Incremental parser, fed as the body arrives (also used by tests and the benchmark).
+ * The format is taken from the first non-space byte ('<' XML, '{' JSON). It accepts the full
+ * registry ({"applications":{...}} or <applications>), the body of applications without the
+ * wrapper, one application, and one bare instance (as GET apps/{APP}/{ID} returns). */
+struct eureka_parser;
+struct eureka_parser *eureka_parser_new(void);
+void eureka_parser_free(struct eureka_parser *p);
+int eureka_parser_feed(struct eureka_parser *p, const char *data, size_t n,
+                       struct esra_err *err) ESRA_WUR;
+/* Completes the parse; *out gets the finished registry (model_reg_finish done). */
+int eureka_parser_finish(struct eureka_parser *p, struct eu_registry **out,
+                         struct esra_err *err) ESRA_WUR;
+/* One-shot convenience over the parser. */
+int eureka_parse(const char *data, size_t n, struct eu_registry **out,
+                 struct esra_err *err) ESRA_WUR;
+
+#endif

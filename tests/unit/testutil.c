@@ -1,0 +1,36 @@
+/* testutil.c: fixture loading for the unit tests. */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+const char *tu_fixture_path(const char *rel)
+{
+	static char path[4096];
+	const char *dir = getenv("ESRA_FIXTURES");
+
+	snprintf(path, sizeof(path), "%s/%s", dir != NULL ? dir : ESRA_FIXTURES, rel);
+	return path;
+}
+
+char *tu_fixture(const char *rel, size_t *len)
+{
+	const char *path = tu_fixture_path(rel);
+	FILE *f = fopen(path, "rb");
+	char *data = NULL;
+	long n;
+
+	if (f == NULL)
+		fail_msg("cannot open fixture %s", path);
+	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0)
+		fail_msg("cannot size fixture %s", path);
+	data = malloc((size_t)n + 1);
+	assert_non_null(data);
+	if (fread(data, 1, (size_t)n, f) != (size_t)n)
+		fail_msg("cannot read fixture %s", path);
+	data[n] = '\0';
+	fclose(f);
+	if (len != NULL)
+		*len = (size_t)n;
+	return data;
+}

@@ -1,0 +1,18 @@
+/* testutil.h: helpers shared by the unit tests: fixture loading and cmocka includes. */
+#ifndef ESRA_TESTUTIL_H
+#define ESRA_TESTUTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+/* Read tests/fixtures/<rel> into a NUL-terminated malloc'ed buffer (caller frees); the test
+ * fails when the file cannot be read. */
+char *tu_fixture(const char *rel, size_t *len);
+/* The absolute path of a fixture (static buffer, valid until the next call). */
+const char *tu_fixture_path(const char *rel);
+
+#endif
