@@ -1,8 +1,382 @@
-/* main.c: placeholder entry point while the CLI is being built. */
+/* main.c: the esra executable: parses argv, loads the config, runs a command from the
+ * library and prints its report. The only place that knows about argv, output streams and
+ * exit codes (0 ok, 1 warning, 2 critical, 3 unknown: the monitoring-plugins convention). */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
-int main(void)
+#include "agent.h"
+#include "buf.h"
+#include "cfg.h"
+#include "cycle.h"
+#include "http.h"
+#include "log.h"
+#include "report.h"
+
+#define EXIT_UNKNOWN 3
+#define DEFAULT_CONFIG "/etc/esra/esra.conf"
+
+static const char usage_main[] =
+	"usage: esra <command> [options]\n"
+	"\n"
+	"Eureka/Swarm reconciliation agent: compares the Eureka registry, the Docker swarm and\n"
+	"swarm DNS, reports poisoned names, stale registrations, orphaned endpoints and replica\n"
+	"drift, and cleans stale instances within strict safety limits.\n"
+	"\n"
+	"commands:\n"
+	"  check      one check cycle, report, exit (cron, CI, monitoring plugins)\n"
+	"  watch      check forever; serve /metrics, /healthz and /status\n"
+	"  preflight  before a release: is each NAME safe to deploy?\n"
+	"  config     check | show the configuration\n"
+	"  version    print the version\n"
+	"\n"
+	"Run `esra <command> --help` for a command's options. Exit codes: 0 ok, 1 warning,\n"
+	"2 critical, 3 unknown (a source failed, bad config, bad usage).\n";
+
+static const char usage_check[] =
+	"usage: esra check [-c FILE] [--format text|json|prometheus] [--output FILE]\n"
+	"                  [--apply] [--service NAME]...\n"
+	"\n"
+	"  -c, --config FILE   configuration (default " DEFAULT_CONFIG " if it exists)\n"
+	"  -f, --format FMT    text (default), json or prometheus\n"
+	"  -o, --output FILE   write the report to FILE atomically (temp file + rename)\n"
+	"      --apply         act on findings (within policy limits) even in mode \"report\"\n"
+	"  -s, --service NAME  only report on this service (repeatable)\n"
+	"  -h, --help          this help\n";
+
+static const char usage_preflight[] =
+	"usage: esra preflight [-c FILE] [--format text|json] NAME...\n"
+	"\n"
+	"Exit 0 when every NAME is free (or held cleanly by its own service), 2 when one is\n"
+	"poisoned or taken (a clean name is proposed), 3 when it cannot be told.\n"
+	"\n"
+	"  -c, --config FILE   configuration (default " DEFAULT_CONFIG " if it exists)\n"
+	"  -f, --format FMT    text (default) or json\n"
+	"  -h, --help          this help\n";
+
+static const char usage_config[] =
+	"usage: esra config check [-c FILE]   validate, exit 0 or 3\n"
+	"       esra config show  [-c FILE]   print the effective configuration\n";
+
+static const char *default_config(const char *given)
 {
-	puts("esra " ESRA_VERSION);
+	if (given != NULL)
+		return given;
+	return access(DEFAULT_CONFIG, R_OK) == 0 ? DEFAULT_CONFIG : NULL;
+}
+
+/* Load the config; on failure print every problem and return EXIT_UNKNOWN. */
+static int load_config(const char *path, struct esra_config *cfg, struct esra_err *err)
+{
+	struct buf problems;
+	int rc;
+
+	buf_init(&problems, 0);
+	rc = cfg_load(cfg, path, NULL, &problems, err);
+	if (rc != ESRA_OK) {
+		fprintf(stderr, "esra: configuration error%s:\n%s", problems.len ? "s" : "",
+		        problems.len ? problems.data : err->msg);
+		if (problems.len == 0)
+			fputc('\n', stderr);
+	}
+	buf_free(&problems);
+	return rc;
+}
+
+static void setup_logging(const struct esra_config *cfg)
+{
+	int level = log_level_parse(cfg->log.level);
+
+	log_setup(level < 0 ? ESRA_LOG_INFO : (enum log_level)level, cfg->log.format == CFG_LOG_JSON);
+}
+
+int agent_write_output(const char *path, const struct buf *text)
+{
+	char tmp[4096];
+	int fd;
+	ssize_t w = 0;
+	size_t off = 0;
+
+	if (path == NULL || strcmp(path, "-") == 0) {
+		if (text->len > 0 && fwrite(text->data, 1, text->len, stdout) != text->len)
+			return -1;
+		return fflush(stdout) == 0 ? 0 : -1;
+	}
+	/* beside FILE, so rename() is atomic: a textfile collector never reads half a report */
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		log_warn("cannot write %s", tmp);
+		return -1;
+	}
+	while (off < text->len && (w = write(fd, text->data + off, text->len - off)) > 0)
+		off += (size_t)w;
+	if (off != text->len || fsync(fd) != 0) {
+		log_warn("cannot write %s", tmp);
+		close(fd);
+		unlink(tmp);
+		return -1;
+	}
+	if (close(fd) != 0 || rename(tmp, path) != 0) {
+		log_warn("cannot rename %s to %s", tmp, path);
+		unlink(tmp);
+		return -1;
+	}
 	return 0;
+}
+
+int agent_render(const struct report *rep, const char *format, struct buf *out)
+{
+	struct report_counters c;
+
+	if (strcmp(format, "json") == 0)
+		return report_json(rep, out);
+	if (strcmp(format, "prometheus") == 0) {
+		memset(&c, 0, sizeof(c));
+		report_count_actions(rep, &c);
+		return report_prometheus(rep, &c, out);
+	}
+	return report_text(rep, out);
+}
+
+/* A report that says only "this could not run" (bad config): status unknown. */
+static int report_failure(const char *command, const char *source, const char *msg,
+                          const char *format, const char *output)
+{
+	struct report rep;
+	struct finding *f;
+	struct buf out;
+
+	if (report_init(&rep, command) != 0)
+		return EXIT_UNKNOWN;
+	rep.generated_ms = esra_now_ms();
+	f = finding_add(&rep.findings, FK_SOURCE_ERROR);
+	if (f != NULL) {
+		f->source = source;
+		f->message = finding_strdup(&rep.findings, msg);
+		f->remedy = "fix it and run esra config check";
+	}
+	report_finish(&rep);
+	buf_init(&out, 0);
+	if (agent_render(&rep, format, &out) == 0)
+		(void)agent_write_output(output, &out);
+	buf_free(&out);
+	report_free(&rep);
+	return EXIT_UNKNOWN;
+}
+
+static bool format_ok(const char *f, bool prometheus)
+{
+	return strcmp(f, "text") == 0 || strcmp(f, "json") == 0 ||
+	       (prometheus && strcmp(f, "prometheus") == 0);
+}
+
+static int cmd_check(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"config", required_argument, NULL, 'c'}, {"format", required_argument, NULL, 'f'},
+		{"output", required_argument, NULL, 'o'}, {"apply", no_argument, NULL, 'a'},
+		{"service", required_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0}};
+	const char *path = NULL, *format = "text", *output = NULL;
+	const char **services = calloc((size_t)argc + 1, sizeof(char *));
+	struct cycle_opts co;
+	struct esra_config cfg;
+	struct esra_err err;
+	struct cycle *cyc = NULL;
+	struct report rep;
+	struct buf out;
+	int ch, code = EXIT_UNKNOWN;
+	size_t n_services = 0;
+
+	if (services == NULL)
+		return EXIT_UNKNOWN;
+	memset(&co, 0, sizeof(co));
+	while ((ch = getopt_long(argc, argv, "c:f:o:s:h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': path = optarg; break;
+		case 'f': format = optarg; break;
+		case 'o': output = optarg; break;
+		case 'a': co.apply = true; break;
+		case 's': services[n_services++] = optarg; break;
+		case 'h': fputs(usage_check, stdout); free(services); return 0;
+		default: fputs(usage_check, stderr); free(services); return EXIT_UNKNOWN;
+		}
+	}
+	if (optind != argc || !format_ok(format, true)) {
+		fprintf(stderr, "esra check: %s\n%s",
+		        optind != argc ? "unexpected argument" : "bad --format", usage_check);
+		free(services);
+		return EXIT_UNKNOWN;
+	}
+	co.services = services;
+	co.n_services = n_services;
+	path = default_config(path);
+	if (load_config(path, &cfg, &err) != ESRA_OK) {
+		free(services);
+		return report_failure("check", "config", err.msg, format, output);
+	}
+	setup_logging(&cfg);
+	if ((cyc = cycle_new(&cfg, &err)) == NULL || report_init(&rep, "check") != 0) {
+		log_error("%s", err.msg);
+		cycle_free(cyc);
+		cfg_free(&cfg);
+		free(services);
+		return EXIT_UNKNOWN;
+	}
+	if (cycle_check(cyc, &co, &rep, &err) != ESRA_OK) {
+		log_error("check failed: %s", err.msg);
+	} else {
+		buf_init(&out, 0);
+		code = finding_exit_code(rep.status);
+		if (agent_render(&rep, format, &out) != 0 || agent_write_output(output, &out) != 0)
+			code = EXIT_UNKNOWN;
+		buf_free(&out);
+	}
+	report_free(&rep);
+	cycle_free(cyc);
+	cfg_free(&cfg);
+	free(services);
+	return code;
+}
+
+static int cmd_preflight(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"config", required_argument, NULL, 'c'}, {"format", required_argument, NULL, 'f'},
+		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	const char *path = NULL, *format = "text";
+	struct esra_config cfg;
+	struct esra_err err;
+	struct cycle *cyc = NULL;
+	struct report rep;
+	struct buf out;
+	int ch, code = EXIT_UNKNOWN;
+
+	while ((ch = getopt_long(argc, argv, "c:f:h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': path = optarg; break;
+		case 'f': format = optarg; break;
+		case 'h': fputs(usage_preflight, stdout); return 0;
+		default: fputs(usage_preflight, stderr); return EXIT_UNKNOWN;
+		}
+	}
+	if (optind == argc || !format_ok(format, false)) {
+		fprintf(stderr, "esra preflight: %s\n%s",
+		        optind == argc ? "no NAME given" : "bad --format", usage_preflight);
+		return EXIT_UNKNOWN;
+	}
+	for (int i = optind; i < argc; i++)
+		if (argv[i][0] == '\0' || strlen(argv[i]) > 200) {
+			fprintf(stderr, "esra preflight: bad name \"%s\"\n", argv[i]);
+			return EXIT_UNKNOWN;
+		}
+	path = default_config(path);
+	if (load_config(path, &cfg, &err) != ESRA_OK)
+		return report_failure("preflight", "config", err.msg, format, NULL);
+	setup_logging(&cfg);
+	if ((cyc = cycle_new(&cfg, &err)) == NULL || report_init(&rep, "preflight") != 0) {
+		log_error("%s", err.msg);
+		cycle_free(cyc);
+		cfg_free(&cfg);
+		return EXIT_UNKNOWN;
+	}
+	if (cycle_preflight(cyc, (const char *const *)argv + optind, (size_t)(argc - optind), &rep,
+	                    &err) != ESRA_OK) {
+		log_error("preflight failed: %s", err.msg);
+	} else {
+		buf_init(&out, 0);
+		code = finding_exit_code(rep.status);
+		if (agent_render(&rep, format, &out) != 0 || agent_write_output(NULL, &out) != 0)
+			code = EXIT_UNKNOWN;
+		buf_free(&out);
+	}
+	report_free(&rep);
+	cycle_free(cyc);
+	cfg_free(&cfg);
+	return code;
+}
+
+static int cmd_config(int argc, char **argv)
+{
+	static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {NULL, 0, NULL, 0}};
+	const char *path = NULL, *sub;
+	struct esra_config cfg;
+	struct esra_err err;
+	struct buf out;
+	int ch, code = 0;
+
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		fputs(usage_config, argc < 2 ? stderr : stdout);
+		return argc < 2 ? EXIT_UNKNOWN : 0;
+	}
+	sub = argv[1];
+	optind = 2;
+	while ((ch = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': path = optarg; break;
+		case 'h': fputs(usage_config, stdout); return 0;
+		default: fputs(usage_config, stderr); return EXIT_UNKNOWN;
+		}
+	}
+	if (optind != argc || (strcmp(sub, "check") != 0 && strcmp(sub, "show") != 0)) {
+		fputs(usage_config, stderr);
+		return EXIT_UNKNOWN;
+	}
+	path = default_config(path);
+	if (load_config(path, &cfg, &err) != ESRA_OK)
+		return EXIT_UNKNOWN;
+	if (strcmp(sub, "check") == 0) {
+		printf("esra: %s: configuration ok\n", path != NULL ? path : "(defaults)");
+	} else {
+		buf_init(&out, 0);
+		if (cfg_dump(&cfg, &out) != 0 || agent_write_output(NULL, &out) != 0)
+			code = EXIT_UNKNOWN;
+		buf_free(&out);
+	}
+	cfg_free(&cfg);
+	return code;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : NULL;
+	int code;
+
+	if (cmd == NULL) {
+		fputs(usage_main, stderr);
+		return EXIT_UNKNOWN;
+	}
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+		fputs(usage_main, stdout);
+		return 0;
+	}
+	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+		printf("esra %s\n", ESRA_VERSION);
+		return 0;
+	}
+	if (http_global_init() != ESRA_OK) {
+		fputs("esra: cannot initialise libcurl\n", stderr);
+		return EXIT_UNKNOWN;
+	}
+	if (strcmp(cmd, "check") == 0)
+		code = cmd_check(argc - 1, argv + 1);
+	else if (strcmp(cmd, "preflight") == 0)
+		code = cmd_preflight(argc - 1, argv + 1);
+	else if (strcmp(cmd, "watch") == 0)
+		code = agent_watch(argc - 1, argv + 1);
+	else if (strcmp(cmd, "config") == 0)
+		code = cmd_config(argc - 1, argv + 1);
+	else {
+		fprintf(stderr, "esra: unknown command \"%s\"\n%s", cmd, usage_main);
+		code = EXIT_UNKNOWN;
+	}
+	http_global_cleanup();
+	return code;
 }

@@ -1,0 +1,649 @@
+/* cycle.c: gathers the views, runs reconcile, finds clean names and fills the report.
+ * The only module that calls all readers; it never prints (agent/ renders the report). */
+#include "cycle.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "docker.h"
+#include "eureka.h"
+#include "dns.h"
+#include "limits.h"
+#include "log.h"
+#include "netns.h"
+#include "probe.h"
+#include "recon.h"
+
+struct cycle {
+	const struct esra_config *cfg;
+	struct eureka *eu;
+	struct docker *dk;
+	char docker_where[256];
+	struct eu_registry *kept; /* watch: the registry followed through apps/delta */
+	size_t kept_peer;
+};
+
+/* The views one cycle gathers; freed at its end. */
+struct views {
+	struct sw_view *sw;
+	struct eu_registry *reg;
+	bool reg_kept;      /* reg is the cycle's kept registry: not freed with the views */
+	struct dns_view *dns;
+	struct recon *rc;
+	char seat[64];      /* netns path asked from, "" = own */
+	bool seat_failed;
+	char seat_error[256];
+};
+
+static void views_free(struct views *v)
+{
+	recon_free(v->rc);
+	model_dns_free(v->dns);
+	if (!v->reg_kept)
+		model_reg_free(v->reg);
+	model_sw_free(v->sw);
+}
+
+struct cycle *cycle_new(const struct esra_config *cfg, struct esra_err *err)
+{
+	struct cycle *c = calloc(1, sizeof(*c));
+	struct eureka_opts eo;
+	struct docker_opts dop;
+
+	if (c == NULL) {
+		esra_err_set(err, ESRA_ENOMEM, "out of memory");
+		return NULL;
+	}
+	c->cfg = cfg;
+	memset(&eo, 0, sizeof(eo));
+	eo.urls = (const char *const *)cfg->eureka.urls.v;
+	eo.n_urls = cfg->eureka.urls.n;
+	eo.format = cfg->eureka.format == CFG_FORMAT_XML ? EUREKA_XML : EUREKA_JSON;
+	eo.timeout_ms = cfg->eureka.timeout_ms;
+	c->eu = eureka_new(&eo, err);
+	if (c->eu == NULL)
+		goto fail;
+	memset(&dop, 0, sizeof(dop));
+	dop.host = cfg->docker.host;
+	dop.tls_verify = cfg->docker.tls_verify;
+	dop.cert_path = cfg->docker.cert_path;
+	dop.timeout_ms = cfg->docker.timeout_ms;
+	c->dk = docker_new(&dop, err);
+	if (c->dk == NULL)
+		goto fail;
+	esra_redact_url(cfg->docker.host, c->docker_where, sizeof(c->docker_where));
+	return c;
+fail:
+	cycle_free(c);
+	return NULL;
+}
+
+void cycle_free(struct cycle *c)
+{
+	if (c == NULL)
+		return;
+	eureka_free(c->eu);
+	docker_free(c->dk);
+	model_reg_free(c->kept);
+	free(c);
+}
+
+/* ---------------------------------------------------------------- sources */
+
+static int source_error(struct report *rep, const char *source, const char *msg,
+                        const char *remedy)
+{
+	struct finding *f = finding_add(&rep->findings, FK_SOURCE_ERROR);
+
+	if (f == NULL)
+		return ESRA_ENOMEM;
+	f->source = source;
+	f->message = finding_strdup(&rep->findings, msg);
+	f->remedy = remedy;
+	if (f->message == NULL || finding_set_key(f, &rep->findings, "%s", source) != 0)
+		return ESRA_ENOMEM;
+	return ESRA_OK;
+}
+
+static int gather_docker(struct cycle *c, struct views *v, struct report *rep)
+{
+	struct esra_err e;
+	int rc;
+
+	rep->docker.attempted = true;
+	snprintf(rep->docker.where, sizeof(rep->docker.where), "%s", c->docker_where);
+	esra_err_clear(&e);
+	rc = docker_read(c->dk, &v->sw, &e);
+	if (rc == ESRA_ENOMEM)
+		return rc;
+	if (rc != ESRA_OK) {
+		snprintf(rep->docker.error, sizeof(rep->docker.error), "%s", e.msg);
+		return source_error(rep, "docker", e.msg,
+		                    "check docker.host / DOCKER_HOST and that esra may read the "
+		                    "socket (mounted into the container for a swarm service)");
+	}
+	rep->docker.ok = true;
+	rep->docker_api = docker_api_version(c->dk);
+	rep->docker.count_a = v->sw->n_services;
+	rep->docker.count_b = v->sw->n_tasks;
+	rep->docker.count_c = v->sw->n_containers;
+	rep->node.known = true;
+	rep->node.id = finding_strdup(&rep->findings, v->sw->self.id);
+	rep->node.hostname = finding_strdup(&rep->findings, v->sw->self.hostname);
+	if (rep->node.id == NULL || rep->node.hostname == NULL)
+		return ESRA_ENOMEM;
+	rep->node.manager = v->sw->self.manager;
+	rep->node.leader = v->sw->self.leader;
+	rep->node.worker_view = v->sw->worker_view;
+	if (v->sw->worker_view &&
+	    report_add_note(rep, "worker view: /services, /tasks and /nodes need a manager; "
+	                         "stale_instance, wrong_network, orphan_endpoint, replica_drift "
+	                         "and unregistered_service are judged on a manager") != 0)
+		return ESRA_ENOMEM;
+	return ESRA_OK;
+}
+
+/* Watch steady state, as the Eureka client does it: apply apps/delta to the kept registry
+ * and check the apps hashcode; any doubt (non-200, 403, mismatch) means a full fetch. */
+static bool follow_delta(struct cycle *c, struct views *v, size_t *peer)
+{
+	struct eu_registry *delta = NULL;
+	struct esra_err e;
+	char mine[256];
+	bool ok = false;
+
+	if (c->kept == NULL)
+		return false;
+	if (eureka_fetch_delta(c->eu, c->kept_peer, &delta, &e) != ESRA_OK)
+		goto out;
+	if (model_reg_apply_delta(c->kept, delta, &e) != ESRA_OK)
+		goto out;
+	model_reg_hashcode(c->kept, mine, sizeof(mine));
+	if (strcmp(mine, delta->apps_hashcode) != 0) {
+		log_debug("eureka delta: hashcode %s, server %s: full fetch", mine,
+		          delta->apps_hashcode);
+		goto out;
+	}
+	v->reg = c->kept;
+	v->reg_kept = true;
+	*peer = c->kept_peer;
+	ok = true;
+out:
+	model_reg_free(delta);
+	if (!ok) {
+		model_reg_free(c->kept);
+		c->kept = NULL;
+	}
+	return ok;
+}
+
+static int gather_eureka(struct cycle *c, struct views *v, struct report *rep, bool watch)
+{
+	struct esra_err e;
+	size_t peer = 0;
+	int rc = ESRA_OK;
+	const char *remedy;
+
+	rep->eureka.attempted = true;
+	esra_err_clear(&e);
+	if (!watch || !follow_delta(c, v, &peer)) {
+		rc = eureka_fetch(c->eu, &v->reg, &peer, &e);
+		if (rc == ESRA_OK && watch) {
+			c->kept = v->reg;
+			c->kept_peer = peer;
+			v->reg_kept = true;
+		}
+	}
+	if (rc == ESRA_ENOMEM)
+		return rc;
+	if (rc != ESRA_OK) {
+		snprintf(rep->eureka.error, sizeof(rep->eureka.error), "%s", e.msg);
+		snprintf(rep->eureka.where, sizeof(rep->eureka.where), "%s",
+		         eureka_peer_url(c->eu, 0));
+		remedy = rc == ESRA_ENOTREADY
+		                 ? "wait and retry: a Eureka server refuses reads (403) for minutes "
+		                   "after starting with an empty registry; nothing was judged or changed"
+		         : rc == ESRA_EAUTH ? "check the user:password in eureka.urls / ESRA_EUREKA_URLS"
+		                            : "check eureka.urls / ESRA_EUREKA_URLS and that the server "
+		                              "is reachable from this node";
+		return source_error(rep, "eureka", e.msg, remedy);
+	}
+	rep->eureka.ok = true;
+	snprintf(rep->eureka.where, sizeof(rep->eureka.where), "%s", eureka_peer_url(c->eu, peer));
+	rep->eureka.count_a = v->reg->n_apps;
+	rep->eureka.count_b = v->reg->n_inst;
+	return ESRA_OK;
+}
+
+/* Where DNS (and probes) are asked from: dns.netns, with container:NAME looked up. */
+static void find_seat(struct cycle *c, struct views *v, struct report *rep)
+{
+	const char *ns = c->cfg->dns.netns;
+	struct esra_err e;
+	pid_t pid;
+
+	v->seat[0] = '\0';
+	if (ns[0] == '\0')
+		return;
+	if (strncmp(ns, "container:", 10) != 0) {
+		snprintf(v->seat, sizeof(v->seat), "%s", ns);
+		rep->dns_seat = ns;
+		return;
+	}
+	rep->dns_seat = ns;
+	if (v->sw == NULL) {
+		v->seat_failed = true;
+		snprintf(v->seat_error, sizeof(v->seat_error),
+		         "dns.netns %s: cannot look up the container: Docker is not readable", ns);
+		return;
+	}
+	esra_err_clear(&e);
+	if (docker_container_pid(c->dk, ns + 10, &pid, &e) != ESRA_OK ||
+	    netns_path_for_pid(pid, v->seat, sizeof(v->seat)) != ESRA_OK) {
+		v->seat_failed = true;
+		snprintf(v->seat_error, sizeof(v->seat_error), "dns.netns %s: %s", ns,
+		         e.msg[0] ? e.msg : "no such process");
+	}
+}
+
+static void dns_opts_of(const struct cycle *c, const struct views *v, struct dns_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->server = c->cfg->dns.server;
+	o->port = (int)c->cfg->dns.port;
+	o->timeout_ms = c->cfg->dns.timeout_ms;
+	o->attempts = (int)c->cfg->dns.attempts;
+	o->netns = v->seat[0] ? v->seat : NULL;
+}
+
+/* Resolve names; a view with indefinite answers is kept (definite ones are judged) but the
+ * source is marked failed with a message naming what did not answer. */
+static int gather_dns(struct cycle *c, struct views *v, const char *const *names, size_t n,
+                      struct report *rep)
+{
+	struct dns_opts o;
+	struct esra_err e;
+	size_t bad = 0, first_bad = 0;
+	int rc;
+
+	rep->dns.attempted = true;
+	snprintf(rep->dns.where, sizeof(rep->dns.where), "%s:%ld", c->cfg->dns.server,
+	         c->cfg->dns.port);
+	if (v->seat_failed) {
+		snprintf(rep->dns.error, sizeof(rep->dns.error), "%s", v->seat_error);
+		return source_error(rep, "dns", v->seat_error,
+		                    "check dns.netns: the container must be running on this node");
+	}
+	dns_opts_of(c, v, &o);
+	esra_err_clear(&e);
+	rc = dns_resolve(&o, names, n, &v->dns, &e);
+	if (rc == ESRA_ENOMEM)
+		return rc;
+	if (rc != ESRA_OK) {
+		snprintf(rep->dns.error, sizeof(rep->dns.error), "%s", e.msg);
+		return source_error(rep, "dns", e.msg, "check dns.server, dns.port and dns.netns");
+	}
+	rep->dns.count_a = n;
+	rep->dns.count_b = v->dns->queries;
+	for (size_t i = 0; i < v->dns->n; i++)
+		if (!model_dns_rc_definite(v->dns->ans[i].rc) && bad++ == 0)
+			first_bad = i;
+	if (bad == 0) {
+		rep->dns.ok = true;
+		return ESRA_OK;
+	}
+	if (bad == n)
+		snprintf(rep->dns.error, sizeof(rep->dns.error),
+		         "dns %s: no definite answer for any of %zu names (%s: %s)", rep->dns.where, n,
+		         v->dns->ans[first_bad].name, model_dns_rc_name(v->dns->ans[first_bad].rc));
+	else
+		snprintf(rep->dns.error, sizeof(rep->dns.error),
+		         "dns %s: %zu of %zu names got no definite answer (first %s: %s)",
+		         rep->dns.where, bad, n, v->dns->ans[first_bad].name,
+		         model_dns_rc_name(v->dns->ans[first_bad].rc));
+	return source_error(rep, "dns", rep->dns.error,
+	                    bad == n ? "swarm DNS (127.0.0.11) exists only inside containers on "
+	                               "user-defined networks: run esra in one (the stack file) or "
+	                               "set dns.netns = \"container:NAME\""
+	                             : "names without an answer were not judged; retry, or raise "
+	                               "dns.timeout_ms / dns.attempts");
+}
+
+struct probe_job {
+	const struct probe_target *t;
+	size_t n;
+	long timeout_ms;
+	enum probe_rc *out;
+};
+
+static int probe_job_run(void *arg, struct esra_err *err)
+{
+	struct probe_job *j = arg;
+
+	return probe_tcp(j->t, j->n, j->timeout_ms, 64, j->out, err);
+}
+
+/* TCP probes of every instance with an address, from the DNS seat. *out is one result per
+ * registry instance (malloc'ed, caller frees), NULL when probes are off or impossible. */
+static int run_probes(struct cycle *c, struct views *v, struct report *rep, enum probe_rc **out)
+{
+	size_t *idx = NULL, n = 0;
+	struct probe_target *t = NULL;
+	enum probe_rc *res = NULL, *all = NULL;
+	struct probe_job job;
+	struct esra_err e;
+	int rc = ESRA_OK;
+
+	*out = NULL;
+	if (!c->cfg->probe.tcp || v->reg == NULL || v->seat_failed)
+		return ESRA_OK;
+	if (recon_probe_targets(v->rc, &idx, &n) != ESRA_OK)
+		return ESRA_ENOMEM;
+	t = calloc(n + 1, sizeof(*t));
+	res = calloc(n + 1, sizeof(*res));
+	all = calloc(v->reg->n_inst + 1, sizeof(*all));
+	if (t == NULL || res == NULL || all == NULL) {
+		rc = ESRA_ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		t[i].ip = v->reg->inst[idx[i]].ip;
+		t[i].port = v->reg->inst[idx[i]].port;
+	}
+	job.t = t;
+	job.n = n;
+	job.timeout_ms = c->cfg->probe.timeout_ms;
+	job.out = res;
+	esra_err_clear(&e);
+	if (netns_run(v->seat, probe_job_run, &job, &e) != ESRA_OK) {
+		rc = source_error(rep, "probe", e.msg, "check dns.netns");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		all[idx[i]] = res[i];
+	*out = all;
+	all = NULL;
+out:
+	free(idx);
+	free(t);
+	free(res);
+	free(all);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- proposals */
+
+static const char *base_name(const char *name)
+{
+	return strncmp(name, "tasks.", 6) == 0 ? name + 6 : name;
+}
+
+static bool wants_proposal(const struct finding *f)
+{
+	return (f->kind == FK_POISONED_NAME || f->kind == FK_NAME_TAKEN) && f->name != NULL &&
+	       f->proposal == NULL;
+}
+
+/* For every poisoned or taken name: the first candidate of names.rename_pattern that is
+ * taken neither locally nor in DNS (asked for real, from the same seat). */
+static int propose(struct cycle *c, struct views *v, struct report *rep)
+{
+	struct finding_list *l = &rep->findings;
+	unsigned *next_k = calloc(l->n + 1, sizeof(*next_k));
+	int rc = ESRA_OK;
+
+	if (next_k == NULL)
+		return ESRA_ENOMEM;
+	for (size_t i = 0; i < l->n; i++)
+		next_k[i] = 1;
+	for (int round = 0; round < 25; round++) {
+		const char **names = NULL;
+		size_t n = 0, cap = 0;
+		struct dns_view *dv = NULL;
+		struct dns_opts o;
+		struct esra_err e;
+		char cand[ESRA_MAX_STRING];
+		bool pending = false;
+
+		/* up to 4 candidates per finding per round, locally free ones only */
+		for (size_t i = 0; i < l->n && rc == 0; i++) {
+			struct finding *f = &l->v[i];
+			int got = 0;
+			if (!wants_proposal(f) || next_k[i] > ESRA_MAX_PROPOSALS)
+				continue;
+			for (; got < 4 && next_k[i] <= ESRA_MAX_PROPOSALS; next_k[i]++) {
+				if (recon_candidate(c->cfg, base_name(f->name), next_k[i], cand,
+				                    sizeof(cand)) != 0)
+					break;
+				if (recon_name_taken_locally(v->rc, cand, NULL))
+					continue;
+				if (n + 2 > cap) {
+					const char **nv;
+					cap = cap ? cap * 2 : 16;
+					nv = realloc(names, cap * sizeof(*nv));
+					if (nv == NULL) {
+						rc = ESRA_ENOMEM;
+						break;
+					}
+					names = nv;
+				}
+				names[n] = finding_strdup(l, cand);
+				names[n + 1] = finding_printf(l, "tasks.%s", cand);
+				if (names[n] == NULL || names[n + 1] == NULL) {
+					rc = ESRA_ENOMEM;
+					break;
+				}
+				n += 2;
+				got++;
+			}
+			pending = pending || got > 0;
+		}
+		if (rc != 0 || !pending) {
+			free(names);
+			break;
+		}
+		dns_opts_of(c, v, &o);
+		esra_err_clear(&e);
+		if (dns_resolve(&o, names, n, &dv, &e) != ESRA_OK) {
+			free(names);
+			rc = report_add_note(rep, "no proposal: %s", e.msg);
+			break;
+		}
+		rep->dns.count_b += dv->queries;
+		/* first free candidate per finding, in candidate order */
+		for (size_t i = 0; i < l->n; i++) {
+			struct finding *f = &l->v[i];
+			if (!wants_proposal(f))
+				continue;
+			for (unsigned k = 1; k <= ESRA_MAX_PROPOSALS; k++) {
+				if (recon_candidate(c->cfg, base_name(f->name), k, cand, sizeof(cand)) != 0)
+					break;
+				if (model_dns_find(dv, cand) == NULL)
+					continue;
+				if (recon_name_free_in_dns(dv, cand)) {
+					f->proposal = finding_strdup(l, cand);
+					break;
+				}
+			}
+		}
+		model_dns_free(dv);
+		free(names);
+	}
+	free(next_k);
+	return rc;
+}
+
+/* Replace "{proposal}" in remedies now that proposals are known. */
+static int fill_remedies(struct report *rep)
+{
+	for (size_t i = 0; i < rep->findings.n; i++) {
+		struct finding *f = &rep->findings.v[i];
+		const char *p;
+		if (f->remedy == NULL || (p = strstr(f->remedy, "{proposal}")) == NULL)
+			continue;
+		f->remedy = finding_printf(&rep->findings, "%.*s%s%s", (int)(p - f->remedy), f->remedy,
+		                           f->proposal ? f->proposal : "a free name (none found)",
+		                           p + 10);
+		if (f->remedy == NULL)
+			return ESRA_ENOMEM;
+	}
+	return ESRA_OK;
+}
+
+/* --service NAME...: keep findings about those services (and every source error). */
+static void filter_services(struct report *rep, struct views *v, const struct cycle_opts *o)
+{
+	size_t w = 0;
+
+	if (o == NULL || o->n_services == 0)
+		return;
+	for (size_t i = 0; i < rep->findings.n; i++) {
+		const struct finding *f = &rep->findings.v[i];
+		bool keep = f->kind == FK_SOURCE_ERROR;
+		for (size_t k = 0; k < o->n_services && !keep; k++) {
+			const char *s = o->services[k];
+			size_t svc;
+			if ((f->service && esra_strcasecmp(f->service, s) == 0) ||
+			    (f->name && esra_strcasecmp(base_name(f->name), s) == 0) ||
+			    (f->app && esra_strcasecmp(f->app, s) == 0))
+				keep = true;
+			else if (f->app && v->rc != NULL && v->sw != NULL &&
+			         (svc = recon_service_of_app(v->rc, f->app)) != MODEL_NONE &&
+			         esra_strcasecmp(v->sw->services[svc].name, s) == 0)
+				keep = true;
+		}
+		if (keep)
+			rep->findings.v[w++] = *f;
+	}
+	rep->findings.n = w;
+}
+
+static int build_recon(struct cycle *c, struct views *v, struct report *rep, struct esra_err *err)
+{
+	struct recon_input in;
+
+	memset(&in, 0, sizeof(in));
+	in.cfg = c->cfg;
+	in.reg = v->reg;
+	in.sw = v->sw;
+	in.now_ms = rep->generated_ms;
+	v->rc = recon_new(&in, err);
+	return v->rc != NULL ? ESRA_OK : err->code;
+}
+
+int cycle_check(struct cycle *c, const struct cycle_opts *o, struct report *rep,
+                struct esra_err *err)
+{
+	struct views v;
+	const char **names = NULL;
+	size_t n = 0;
+	enum probe_rc *probes = NULL;
+	int64_t t0 = esra_mono_ms();
+	int rc;
+
+	memset(&v, 0, sizeof(v));
+	rep->generated_ms = esra_now_ms();
+	if ((rc = gather_docker(c, &v, rep)) != ESRA_OK)
+		goto out;
+	if ((rc = gather_eureka(c, &v, rep, o != NULL && o->watch)) != ESRA_OK)
+		goto out;
+	if ((rc = build_recon(c, &v, rep, err)) != ESRA_OK)
+		goto out;
+	find_seat(c, &v, rep);
+	if ((rc = recon_dns_names(v.rc, &names, &n, err)) != ESRA_OK)
+		goto out;
+	if (n > 0 && (rc = gather_dns(c, &v, names, n, rep)) != ESRA_OK)
+		goto out;
+	if (n == 0) {
+		rep->dns.attempted = true;
+		rep->dns.ok = !v.seat_failed && v.sw != NULL;
+		snprintf(rep->dns.where, sizeof(rep->dns.where), "%s:%ld", c->cfg->dns.server,
+		         c->cfg->dns.port);
+		if (!rep->dns.ok)
+			snprintf(rep->dns.error, sizeof(rep->dns.error),
+			         "dns: not asked (no names to judge without Docker)");
+	}
+	if ((rc = run_probes(c, &v, rep, &probes)) != ESRA_OK)
+		goto out;
+	if ((rc = recon_judge(v.rc, v.dns, probes, &rep->findings, err)) != ESRA_OK)
+		goto out;
+	if (v.dns != NULL && (rc = propose(c, &v, rep)) != ESRA_OK)
+		goto out;
+	if ((rc = fill_remedies(rep)) != ESRA_OK)
+		goto out;
+	filter_services(rep, &v, o);
+out:
+	if (rc == ESRA_ENOMEM)
+		esra_err_set(err, rc, "out of memory");
+	free(names);
+	free(probes);
+	views_free(&v);
+	rep->duration_s = (double)(esra_mono_ms() - t0) / 1000.0;
+	report_finish(rep);
+	return rc;
+}
+
+int cycle_preflight(struct cycle *c, const char *const *names, size_t n, struct report *rep,
+                    struct esra_err *err)
+{
+	struct views v;
+	const char **ask = NULL;
+	int64_t t0 = esra_mono_ms();
+	int rc;
+
+	memset(&v, 0, sizeof(v));
+	rep->generated_ms = esra_now_ms();
+	rep->names = calloc(n + 1, sizeof(*rep->names));
+	ask = calloc(2 * n + 1, sizeof(*ask));
+	if (rep->names == NULL || ask == NULL) {
+		rc = esra_err_set(err, ESRA_ENOMEM, "out of memory");
+		goto out;
+	}
+	rep->n_names = n;
+	if ((rc = gather_docker(c, &v, rep)) != ESRA_OK)
+		goto out;
+	if ((rc = gather_eureka(c, &v, rep, false)) != ESRA_OK)
+		goto out;
+	if ((rc = build_recon(c, &v, rep, err)) != ESRA_OK)
+		goto out;
+	find_seat(c, &v, rep);
+	for (size_t i = 0; i < n; i++) {
+		ask[2 * i] = names[i];
+		ask[2 * i + 1] = finding_printf(&rep->findings, "tasks.%s", names[i]);
+		if (ask[2 * i + 1] == NULL) {
+			rc = ESRA_ENOMEM;
+			goto out;
+		}
+	}
+	if ((rc = gather_dns(c, &v, ask, 2 * n, rep)) != ESRA_OK)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		enum recon_name_state st = NAME_UNKNOWN;
+		rep->names[i].name = names[i];
+		if (v.dns != NULL &&
+		    (rc = recon_preflight(v.rc, v.dns, names[i], &rep->findings, &st, err)) != ESRA_OK)
+			goto out;
+		/* what was not readable makes the verdict unknown, never "free" */
+		if (st == NAME_FREE && (!rep->docker.ok || !rep->eureka.ok))
+			st = NAME_UNKNOWN;
+		rep->names[i].state = recon_name_state_name(st);
+	}
+	if (v.dns != NULL && (rc = propose(c, &v, rep)) != ESRA_OK)
+		goto out;
+	if ((rc = fill_remedies(rep)) != ESRA_OK)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < rep->findings.n; k++)
+			if (rep->findings.v[k].name != NULL && rep->findings.v[k].proposal != NULL &&
+			    strcmp(rep->findings.v[k].name, names[i]) == 0)
+				rep->names[i].proposal = rep->findings.v[k].proposal;
+out:
+	if (rc == ESRA_ENOMEM)
+		esra_err_set(err, rc, "out of memory");
+	free(ask);
+	views_free(&v);
+	rep->duration_s = (double)(esra_mono_ms() - t0) / 1000.0;
+	report_finish(rep);
+	return rc;
+}

@@ -1,0 +1,36 @@
+/* cycle.h: one esra cycle: gather the three views (Docker, Eureka, DNS, optional TCP
+ * probes), reconcile, propose clean names, act within the safety limits, and fill a report.
+ * `esra check` runs it once, `esra watch` forever, `esra preflight` runs its name variant.
+ * A struct cycle keeps the clients (connections) and what watch mode carries between cycles;
+ * it borrows the config, which must outlive it. */
+#ifndef ESRA_CYCLE_H
+#define ESRA_CYCLE_H
+
+#include "cfg.h"
+#include "common.h"
+#include "report.h"
+
+struct cycle;
+
+struct cycle_opts {
+	bool apply;                   /* --apply: act even in policy.mode "report" */
+	const char *const *services;  /* --service NAME...: only findings about these */
+	size_t n_services;
+	bool watch;                   /* keep the registry and follow apps/delta (SPEC 3) */
+};
+
+struct cycle *cycle_new(const struct esra_config *cfg, struct esra_err *err);
+void cycle_free(struct cycle *c); /* NULL is a no-op */
+
+/* Run one check cycle into rep (initialised by the caller with report_init). Source
+ * failures are findings in rep, not errors; an error return means esra itself failed
+ * (out of memory). */
+int cycle_check(struct cycle *c, const struct cycle_opts *o, struct report *rep,
+                struct esra_err *err) ESRA_WUR;
+
+/* Is each name safe to deploy? Fills rep->names with a verdict and proposal per name, and
+ * findings for taken or poisoned names. */
+int cycle_preflight(struct cycle *c, const char *const *names, size_t n, struct report *rep,
+                    struct esra_err *err) ESRA_WUR;
+
+#endif

@@ -1,0 +1,73 @@
+/* recon.h: compares the three views (Eureka, swarm, DNS) and derives findings. Knows no
+ * HTTP, no DNS wire and no output format: it only reads models and writes findings.
+ * A struct recon holds the indexes built over one cycle's views; it borrows the views and
+ * the config (they must outlive it). */
+#ifndef ESRA_RECON_H
+#define ESRA_RECON_H
+
+#include "cfg.h"
+#include "common.h"
+#include "finding.h"
+#include "model.h"
+
+struct recon_input {
+	const struct esra_config *cfg;
+	const struct eu_registry *reg; /* NULL when Eureka could not be read */
+	const struct sw_view *sw;      /* NULL when Docker could not be read */
+	int64_t now_ms;
+};
+
+/* Result of a TCP probe of one instance (probe.tcp). */
+enum probe_rc { PROBE_NOT_RUN = 0, PROBE_OK, PROBE_REFUSED, PROBE_TIMEOUT, PROBE_ERROR };
+
+struct recon;
+
+struct recon *recon_new(const struct recon_input *in, struct esra_err *err);
+void recon_free(struct recon *r); /* NULL is a no-op */
+
+/* The names to ask DNS this cycle: service names and tasks.<name> of services on the watched
+ * networks, and Eureka hostNames that are not IP literals. *names is a malloc'ed array the
+ * caller frees (not the strings, which r owns). */
+int recon_dns_names(struct recon *r, const char ***names, size_t *n,
+                    struct esra_err *err) ESRA_WUR;
+
+/* Instances worth a TCP probe (valid ip and port): index into in->reg->inst. */
+int recon_probe_targets(const struct recon *r, size_t **idx, size_t *n) ESRA_WUR;
+
+/* Derive every finding that needs no write. dns may be NULL (DNS failed: names are not
+ * judged); probes may be NULL, else one per registry instance. Findings are appended. */
+int recon_judge(struct recon *r, const struct dns_view *dns, const enum probe_rc *probes,
+                struct finding_list *out, struct esra_err *err) ESRA_WUR;
+
+/* Name freedom, for proposals and preflight. A name is taken locally when a service
+ * (full or prefix-stripped name), a container name, a network alias (service task template
+ * or container), or a Eureka app or hostName equals it, case-insensitively. *by (may be
+ * NULL) gets a description such as "service gbs-cms" (owned by r). */
+bool recon_name_taken_locally(const struct recon *r, const char *name, const char **by);
+/* The k-th candidate (k >= 1) of names.rename_pattern for name: k = 1 -> "{name}-new",
+ * k = 2 -> "{name}-new2", ... */
+int recon_candidate(const struct esra_config *cfg, const char *name, unsigned k, char *out,
+                    size_t outsz) ESRA_WUR;
+/* Free by DNS: both name and tasks.<name> got a definite empty answer (NXDOMAIN/NODATA). */
+bool recon_name_free_in_dns(const struct dns_view *dns, const char *name);
+
+/* Preflight of one name about to be deployed. */
+enum recon_name_state {
+	NAME_FREE = 0,  /* nothing holds it anywhere */
+	NAME_CLEAN,     /* the live service of that name holds it and DNS agrees exactly */
+	NAME_TAKEN,     /* something else holds it */
+	NAME_POISONED,  /* DNS answers IPs with nothing live behind them */
+	NAME_UNKNOWN    /* DNS gave no definite answer */
+};
+const char *recon_name_state_name(enum recon_name_state s);
+/* Judge name with a DNS view that holds name and tasks.<name>. A taken or poisoned name
+ * gets a finding (name_taken / poisoned_name) appended to out; *state gets the verdict. */
+int recon_preflight(struct recon *r, const struct dns_view *dns, const char *name,
+                    struct finding_list *out, enum recon_name_state *state,
+                    struct esra_err *err) ESRA_WUR;
+
+/* The swarm service an Eureka app maps to (names.map, then case-insensitive match with
+ * swarm.stack_prefix or the stack namespace stripped); MODEL_NONE if none. */
+size_t recon_service_of_app(const struct recon *r, const char *app);
+
+#endif

@@ -1,0 +1,585 @@
+/* report.c: renders a cycle's report as text, JSON (cJSON) or Prometheus text. Reads only. */
+#include "report.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+
+#define WIDTH 78
+
+int report_init(struct report *r, const char *command)
+{
+	memset(r, 0, sizeof(*r));
+	r->command = command;
+	r->docker_api = "";
+	r->dns_seat = "";
+	r->node.id = r->node.hostname = "";
+	return finding_list_init(&r->findings);
+}
+
+void report_free(struct report *r)
+{
+	if (r == NULL)
+		return;
+	finding_list_free(&r->findings);
+	free(r->actions);
+	free(r->names);
+	free(r->notes);
+	r->actions = NULL;
+	r->names = NULL;
+	r->notes = NULL;
+}
+
+int report_add_action(struct report *r, const struct report_action *a)
+{
+	struct report_action *c;
+
+	if (r->n_actions == r->cap_actions) {
+		size_t cap = r->cap_actions ? r->cap_actions * 2 : 8;
+		struct report_action *v = realloc(r->actions, cap * sizeof(*v));
+		if (v == NULL)
+			return ESRA_ENOMEM;
+		r->actions = v;
+		r->cap_actions = cap;
+	}
+	c = &r->actions[r->n_actions];
+	*c = *a;
+	c->action = finding_strdup(&r->findings, a->action ? a->action : "");
+	c->app = finding_strdup(&r->findings, a->app ? a->app : "");
+	c->instance_id = finding_strdup(&r->findings, a->instance_id ? a->instance_id : "");
+	c->reason = finding_strdup(&r->findings, a->reason ? a->reason : "");
+	if (!c->action || !c->app || !c->instance_id || !c->reason)
+		return ESRA_ENOMEM;
+	r->n_actions++;
+	return ESRA_OK;
+}
+
+int report_add_note(struct report *r, const char *fmt, ...)
+{
+	char tmp[512];
+	const char **v;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	v = realloc(r->notes, (r->n_notes + 1) * sizeof(*v));
+	if (v == NULL)
+		return ESRA_ENOMEM;
+	r->notes = v;
+	if ((v[r->n_notes] = finding_strdup(&r->findings, tmp)) == NULL)
+		return ESRA_ENOMEM;
+	r->n_notes++;
+	return ESRA_OK;
+}
+
+void report_finish(struct report *r)
+{
+	r->status = finding_list_status(&r->findings);
+}
+
+static const char *result_name(enum act_result a)
+{
+	return a == ACT_DONE ? "done" : a == ACT_SKIPPED ? "skipped" : "failed";
+}
+
+/* ---------------------------------------------------------------- text */
+
+/* Append text wrapped at WIDTH: first line after `first`, continuation lines indented by
+ * `rest` spaces. */
+static int wrap(struct buf *b, const char *first, size_t rest, const char *text)
+{
+	size_t col = strlen(first);
+	bool words_on_line = false;
+	const char *p = text;
+	int rc = buf_puts(b, first);
+
+	while (rc == 0) {
+		size_t len;
+		while (*p == ' ')
+			p++;
+		if ((len = strcspn(p, " ")) == 0)
+			break;
+		if (words_on_line && col + 1 + len > WIDTH) {
+			rc = buf_printf(b, "\n%*s", (int)rest, "");
+			col = rest;
+			words_on_line = false;
+		} else if (words_on_line) {
+			rc = buf_puts(b, " ");
+			col++;
+		}
+		if (rc == 0)
+			rc = buf_append(b, p, len);
+		col += len;
+		words_on_line = true;
+		p += len;
+	}
+	return rc != 0 ? rc : buf_puts(b, "\n");
+}
+
+static const char *status_word(enum severity s)
+{
+	switch (s) {
+	case SEV_CRITICAL: return "CRITICAL";
+	case SEV_WARNING: return "WARNING";
+	case SEV_UNKNOWN: return "UNKNOWN";
+	case SEV_INFO:
+	case SEV_OK: break;
+	}
+	return "OK";
+}
+
+/* Subjects listed in the summary for a kind ("gbs-cms", "eureka"). */
+static const char *subject(const struct finding *f)
+{
+	switch (f->kind) {
+	case FK_POISONED_NAME:
+	case FK_NAME_TAKEN:
+	case FK_DNS_DIVERGENCE: return f->name;
+	case FK_SOURCE_ERROR: return f->source;
+	case FK_REPLICA_DRIFT:
+	case FK_UNREGISTERED_SERVICE:
+	case FK_ORPHAN_ENDPOINT: return f->service;
+	default: return NULL;
+	}
+}
+
+static int summary(const struct report *r, struct buf *b)
+{
+	const struct finding_list *l = &r->findings;
+	bool any = false;
+	int rc = buf_printf(b, "ESRA %s - ", status_word(r->status));
+
+	/* severe kinds first, in table order within a severity */
+	static const enum severity order[] = {SEV_CRITICAL, SEV_UNKNOWN, SEV_WARNING, SEV_INFO};
+	for (size_t o = 0; o < 4 && rc == 0; o++) {
+		for (int k = 0; k < FK_COUNT && rc == 0; k++) {
+			const struct fkind_info *ki = finding_kind((enum fkind)k);
+			size_t n = finding_count(l, (enum fkind)k), shown = 0;
+			if (n == 0 || ki->severity != order[o])
+				continue;
+			rc = buf_printf(b, "%s%zu %s", any ? ", " : "", n,
+			                n == 1 ? ki->label : ki->label_plural);
+			any = true;
+			for (size_t i = 0; i < l->n && rc == 0; i++) {
+				const char *s = l->v[i].kind == (enum fkind)k ? subject(&l->v[i]) : NULL;
+				if (s == NULL)
+					continue;
+				if (shown == 3) {
+					rc = buf_puts(b, ", ...");
+					shown++;
+					break;
+				}
+				rc = buf_printf(b, "%s%s", shown ? ", " : " (", s);
+				shown++;
+			}
+			if (rc == 0 && shown > 0)
+				rc = buf_puts(b, ")");
+		}
+	}
+	if (rc == 0 && !any) {
+		if (strcmp(r->command, "preflight") == 0)
+			rc = buf_printf(b, "%zu name%s free and clean", r->n_names,
+			                r->n_names == 1 ? "" : "s");
+		else
+			rc = buf_printf(b, "no findings (%zu services, %zu instances)",
+			                r->docker.count_a, r->eureka.count_b);
+	}
+	if (rc == 0)
+		rc = buf_puts(b, " |");
+	for (int k = 0; k < FK_COUNT && rc == 0; k++)
+		rc = buf_printf(b, " %s=%zu;;;0", finding_kind((enum fkind)k)->name,
+		                finding_count(l, (enum fkind)k));
+	if (rc == 0)
+		rc = buf_printf(b, " duration=%.2fs\n", r->duration_s);
+	return rc;
+}
+
+static int source_line(struct buf *b, const char *name, const struct report_source *s,
+                       const char *detail)
+{
+	char first[32];
+
+	snprintf(first, sizeof(first), "%-7s", name);
+	if (!s->attempted)
+		return wrap(b, first, 8, "not asked");
+	if (!s->ok) {
+		char tmp[600];
+		snprintf(tmp, sizeof(tmp), "FAILED: %s", s->error);
+		return wrap(b, first, 8, tmp);
+	}
+	return wrap(b, first, 8, detail);
+}
+
+int report_text(const struct report *r, struct buf *b)
+{
+	char ts[32], tmp[1024];
+	int rc = summary(r, b);
+
+	if (rc == 0) {
+		snprintf(tmp, sizeof(tmp), "node %s%s%s%s%s, %s",
+		         r->node.known ? (r->node.hostname[0] ? r->node.hostname : r->node.id) : "?",
+		         r->node.known ? (r->node.manager ? " (manager" : " (worker") : "",
+		         r->node.known && r->node.leader ? ", leader" : "",
+		         r->node.known && r->node.worker_view ? ", worker view" : "",
+		         r->node.known ? ")" : "", model_format_time(r->generated_ms, ts));
+		rc = wrap(b, "", 2, tmp);
+	}
+	if (rc == 0) {
+		snprintf(tmp, sizeof(tmp), "ok, %s, %zu apps, %zu instances", r->eureka.where,
+		         r->eureka.count_a, r->eureka.count_b);
+		rc = source_line(b, "eureka", &r->eureka, tmp);
+	}
+	if (rc == 0) {
+		snprintf(tmp, sizeof(tmp), "ok, %s, API %s, %zu services, %zu tasks, %zu containers",
+		         r->docker.where, r->docker_api, r->docker.count_a, r->docker.count_b,
+		         r->docker.count_c);
+		rc = source_line(b, "docker", &r->docker, tmp);
+	}
+	if (rc == 0) {
+		snprintf(tmp, sizeof(tmp), "ok, %s%s%s, %zu names, %zu queries", r->dns.where,
+		         r->dns_seat[0] ? " from " : "", r->dns_seat, r->dns.count_a, r->dns.count_b);
+		rc = source_line(b, "dns", &r->dns, tmp);
+	}
+	for (size_t i = 0; i < r->n_notes && rc == 0; i++)
+		rc = wrap(b, "note: ", 6, r->notes[i]);
+	for (size_t i = 0; i < r->n_names && rc == 0; i++) {
+		const struct report_name *n = &r->names[i];
+		snprintf(tmp, sizeof(tmp), "%s: %s%s%s", n->name, n->state,
+		         n->proposal ? ", use " : "", n->proposal ? n->proposal : "");
+		rc = wrap(b, "name ", 5, tmp);
+	}
+	for (size_t i = 0; i < r->findings.n && rc == 0; i++) {
+		const struct finding *f = &r->findings.v[i];
+		char head[128];
+		rc = buf_puts(b, "\n");
+		snprintf(head, sizeof(head), "%s %s", status_word(f->severity),
+		         finding_kind(f->kind)->name);
+		if (rc == 0 && subject(f) != NULL)
+			snprintf(head + strlen(head), sizeof(head) - strlen(head), " %s", subject(f));
+		if (rc == 0)
+			rc = wrap(b, head, 2, "");
+		if (rc == 0 && f->message)
+			rc = wrap(b, "  ", 2, f->message);
+		for (size_t e = 0; e < f->n_evidence && rc == 0; e++)
+			rc = wrap(b, "  - ", 4, f->evidence[e]);
+		if (rc == 0 && f->proposal)
+			rc = buf_printf(b, "  proposal: %s\n", f->proposal);
+		if (rc == 0 && f->remedy)
+			rc = wrap(b, "  do: ", 6, f->remedy);
+	}
+	if (rc == 0 && r->n_actions > 0)
+		rc = buf_puts(b, "\nactions:\n");
+	for (size_t i = 0; i < r->n_actions && rc == 0; i++) {
+		const struct report_action *a = &r->actions[i];
+		snprintf(tmp, sizeof(tmp), "%s %s/%s: %s%s%s%s", a->action, a->app, a->instance_id,
+		         result_name(a->result), a->reason[0] ? " (" : "", a->reason,
+		         a->reason[0] ? ")" : "");
+		rc = wrap(b, "  ", 4, tmp);
+	}
+	return rc;
+}
+
+/* ---------------------------------------------------------------- JSON */
+
+static cJSON *ip_array(const ip4_t *ips, size_t n)
+{
+	cJSON *a = cJSON_CreateArray();
+	char b[IP4_STRLEN];
+
+	for (size_t i = 0; a != NULL && i < n; i++)
+		if (!cJSON_AddItemToArray(a, cJSON_CreateString(ip4_format(ips[i], b)))) {
+			cJSON_Delete(a);
+			return NULL;
+		}
+	return a;
+}
+
+static void add_str(cJSON *o, const char *k, const char *v)
+{
+	if (v != NULL)
+		cJSON_AddStringToObject(o, k, v);
+	else
+		cJSON_AddNullToObject(o, k);
+}
+
+static void add_time(cJSON *o, const char *k, int64_t ms)
+{
+	char ts[32];
+
+	if (ms > 0)
+		cJSON_AddStringToObject(o, k, model_format_time(ms, ts));
+	else
+		cJSON_AddNullToObject(o, k);
+}
+
+static cJSON *finding_json(const struct finding *f)
+{
+	const struct fkind_info *ki = finding_kind(f->kind);
+	cJSON *o = cJSON_CreateObject();
+	char b[IP4_STRLEN];
+
+	if (o == NULL)
+		return NULL;
+	cJSON_AddStringToObject(o, "kind", ki->name);
+	cJSON_AddStringToObject(o, "severity", finding_severity_name(f->severity));
+	if (ki->fields & FF_NAME)
+		add_str(o, "name", f->name);
+	if (ki->fields & FF_SERVICE)
+		add_str(o, "service", f->service);
+	if (ki->fields & FF_NETWORK)
+		add_str(o, "network", f->network);
+	if (ki->fields & FF_APP)
+		add_str(o, "app", f->app);
+	if (ki->fields & FF_INSTANCE) {
+		if (f->instance_id != NULL || !(ki->fields & FF_ENDPOINT)) {
+			add_str(o, "instance_id", f->instance_id);
+			add_str(o, "hostname", f->hostname);
+		}
+		if (f->has_ip)
+			cJSON_AddStringToObject(o, "ip", ip4_format(f->ip, b));
+		else
+			cJSON_AddNullToObject(o, "ip");
+		if (f->port >= 0)
+			cJSON_AddNumberToObject(o, "port", f->port);
+		if (f->status != NULL)
+			cJSON_AddStringToObject(o, "status", f->status);
+	}
+	if (ki->fields & FF_ENDPOINT)
+		add_str(o, "endpoint", f->endpoint);
+	if (ki->fields & FF_IPS) {
+		cJSON *owners = cJSON_CreateObject(), *backends = cJSON_CreateObject();
+		ip4_t stale[256];
+		size_t n = 0;
+		if (f->n_expected > 0 || !(ki->fields & FF_INSTANCE))
+			cJSON_AddItemToObject(o, "expected_ips", ip_array(f->expected_ips, f->n_expected));
+		cJSON_AddItemToObject(o, "resolved_ips", ip_array(f->resolved_ips, f->n_resolved));
+		for (size_t i = 0; i < f->n_stale && n < 256; i++) {
+			stale[n++] = f->stale[i].ip;
+			ip4_format(f->stale[i].ip, b);
+			if (f->stale[i].owner != NULL)
+				cJSON_AddStringToObject(owners, b, f->stale[i].owner);
+			else
+				cJSON_AddNullToObject(owners, b);
+			if (f->stale[i].backends >= 0)
+				cJSON_AddNumberToObject(backends, b, (double)f->stale[i].backends);
+			else
+				cJSON_AddNullToObject(backends, b);
+		}
+		cJSON_AddItemToObject(o, "stale_ips", ip_array(stale, n));
+		cJSON_AddItemToObject(o, "owners", owners);
+		cJSON_AddItemToObject(o, "backends", backends);
+	}
+	if (ki->fields & FF_PROPOSAL)
+		add_str(o, "proposal", f->proposal);
+	if (ki->fields & FF_ACTION)
+		add_str(o, "suggested_action", f->suggested_action);
+	if (ki->fields & FF_LEASE) {
+		add_time(o, "registered_at", f->registered_ms);
+		add_time(o, "last_renewal_at", f->last_renewal_ms);
+		if (f->lease_seconds >= 0)
+			cJSON_AddNumberToObject(o, "lease_seconds", (double)f->lease_seconds);
+	}
+	if (ki->fields & FF_REPLICAS) {
+		cJSON_AddNumberToObject(o, "desired", (double)f->desired);
+		cJSON_AddNumberToObject(o, "running", (double)f->running);
+		cJSON_AddNumberToObject(o, "failed_recent", (double)f->failed_recent);
+	}
+	if (ki->fields & FF_SOURCE)
+		add_str(o, "source", f->source);
+	if (ki->fields & FF_NODES) {
+		cJSON *a = cJSON_CreateArray();
+		for (size_t i = 0; a && i < f->n_nodes; i++)
+			cJSON_AddItemToArray(a, cJSON_CreateString(f->nodes[i]));
+		cJSON_AddItemToObject(o, "nodes", a);
+	}
+	add_str(o, "node", f->node != NULL && f->node[0] ? f->node : NULL);
+	add_str(o, "message", f->message);
+	add_str(o, "remedy", f->remedy);
+	{
+		cJSON *a = cJSON_CreateArray();
+		for (size_t i = 0; a && i < f->n_evidence; i++)
+			cJSON_AddItemToArray(a, cJSON_CreateString(f->evidence[i]));
+		cJSON_AddItemToObject(o, "evidence", a);
+	}
+	add_str(o, "id", f->key);
+	return o;
+}
+
+static cJSON *source_json(const struct report_source *s)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	if (o == NULL)
+		return NULL;
+	cJSON_AddBoolToObject(o, "ok", s->attempted && s->ok);
+	if (s->attempted && !s->ok)
+		cJSON_AddStringToObject(o, "error", s->error);
+	return o;
+}
+
+int report_json(const struct report *r, struct buf *out)
+{
+	cJSON *root = cJSON_CreateObject(), *node, *src, *s, *arr;
+	char ts[32];
+	char *text = NULL;
+	int rc = ESRA_ENOMEM;
+
+	if (root == NULL)
+		return ESRA_ENOMEM;
+	cJSON_AddStringToObject(root, "esra_version", ESRA_VERSION);
+	cJSON_AddStringToObject(root, "command", r->command);
+	cJSON_AddStringToObject(root, "generated_at", model_format_time(r->generated_ms, ts));
+	cJSON_AddNumberToObject(root, "duration_seconds", r->duration_s);
+	node = cJSON_AddObjectToObject(root, "node");
+	if (node != NULL) {
+		add_str(node, "id", r->node.known ? r->node.id : NULL);
+		add_str(node, "hostname", r->node.known ? r->node.hostname : NULL);
+		cJSON_AddBoolToObject(node, "manager", r->node.manager);
+		cJSON_AddBoolToObject(node, "leader", r->node.leader);
+		cJSON_AddStringToObject(node, "view", !r->node.known ? "none"
+		                                      : r->node.worker_view ? "worker" : "manager");
+	}
+	src = cJSON_AddObjectToObject(root, "sources");
+	if (src != NULL) {
+		if ((s = source_json(&r->eureka)) != NULL) {
+			add_str(s, "url", r->eureka.where[0] ? r->eureka.where : NULL);
+			cJSON_AddNumberToObject(s, "apps", (double)r->eureka.count_a);
+			cJSON_AddNumberToObject(s, "instances", (double)r->eureka.count_b);
+			cJSON_AddItemToObject(src, "eureka", s);
+		}
+		if ((s = source_json(&r->docker)) != NULL) {
+			add_str(s, "host", r->docker.where[0] ? r->docker.where : NULL);
+			add_str(s, "api_version", r->docker_api[0] ? r->docker_api : NULL);
+			cJSON_AddNumberToObject(s, "services", (double)r->docker.count_a);
+			cJSON_AddNumberToObject(s, "tasks", (double)r->docker.count_b);
+			cJSON_AddNumberToObject(s, "containers", (double)r->docker.count_c);
+			cJSON_AddItemToObject(src, "docker", s);
+		}
+		if ((s = source_json(&r->dns)) != NULL) {
+			add_str(s, "server", r->dns.where[0] ? r->dns.where : NULL);
+			add_str(s, "netns", r->dns_seat[0] ? r->dns_seat : NULL);
+			cJSON_AddNumberToObject(s, "names", (double)r->dns.count_a);
+			cJSON_AddNumberToObject(s, "queries", (double)r->dns.count_b);
+			cJSON_AddItemToObject(src, "dns", s);
+		}
+	}
+	cJSON_AddStringToObject(root, "status", r->status == SEV_INFO ? "ok"
+	                                         : finding_severity_name(r->status));
+	arr = cJSON_AddArrayToObject(root, "findings");
+	for (size_t i = 0; arr != NULL && i < r->findings.n; i++)
+		cJSON_AddItemToArray(arr, finding_json(&r->findings.v[i]));
+	arr = cJSON_AddArrayToObject(root, "actions");
+	for (size_t i = 0; arr != NULL && i < r->n_actions; i++) {
+		const struct report_action *a = &r->actions[i];
+		cJSON *o = cJSON_CreateObject();
+		if (o == NULL)
+			break;
+		cJSON_AddStringToObject(o, "action", a->action);
+		cJSON_AddStringToObject(o, "app", a->app);
+		cJSON_AddStringToObject(o, "instance_id", a->instance_id);
+		cJSON_AddStringToObject(o, "result", result_name(a->result));
+		cJSON_AddStringToObject(o, "reason", a->reason);
+		if (a->peers_agree >= 0)
+			cJSON_AddBoolToObject(o, "peers_agree", a->peers_agree == 1);
+		else
+			cJSON_AddNullToObject(o, "peers_agree");
+		if (a->http_status > 0)
+			cJSON_AddNumberToObject(o, "http_status", (double)a->http_status);
+		cJSON_AddItemToArray(arr, o);
+	}
+	if (r->n_names > 0 && (arr = cJSON_AddArrayToObject(root, "names")) != NULL) {
+		for (size_t i = 0; i < r->n_names; i++) {
+			cJSON *o = cJSON_CreateObject();
+			if (o == NULL)
+				break;
+			cJSON_AddStringToObject(o, "name", r->names[i].name);
+			cJSON_AddStringToObject(o, "state", r->names[i].state);
+			add_str(o, "proposal", r->names[i].proposal);
+			cJSON_AddItemToArray(arr, o);
+		}
+	}
+	arr = cJSON_AddArrayToObject(root, "notes");
+	for (size_t i = 0; arr != NULL && i < r->n_notes; i++)
+		cJSON_AddItemToArray(arr, cJSON_CreateString(r->notes[i]));
+	text = cJSON_Print(root);
+	if (text != NULL) {
+		rc = buf_puts(out, text);
+		if (rc == 0)
+			rc = buf_puts(out, "\n");
+	}
+	free(text);
+	cJSON_Delete(root);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- Prometheus */
+
+void report_count_actions(const struct report *r, struct report_counters *c)
+{
+	for (size_t i = 0; i < r->n_actions; i++) {
+		const struct report_action *a = &r->actions[i];
+		int k = strcmp(a->action, "deregister") == 0 ? 0 : strcmp(a->action, "flag") == 0 ? 1 : 2;
+		c->actions[k][a->result]++;
+	}
+	if (r->eureka.ok && r->docker.ok && r->dns.ok)
+		c->last_success_ms = r->generated_ms;
+}
+
+int report_prometheus(const struct report *r, const struct report_counters *c, struct buf *b)
+{
+	static const char *const acts[3] = {"deregister", "flag", "other"};
+	static const enum severity sevs[] = {SEV_INFO, SEV_WARNING, SEV_CRITICAL, SEV_UNKNOWN};
+	const struct report_source *src[3] = {&r->eureka, &r->docker, &r->dns};
+	static const char *const srcn[3] = {"eureka", "docker", "dns"};
+	int rc;
+
+	rc = buf_puts(b, "# HELP esra_findings Findings of the last check, by kind and severity.\n"
+	                 "# TYPE esra_findings gauge\n");
+	for (int k = 0; k < FK_COUNT && rc == 0; k++) {
+		const struct fkind_info *ki = finding_kind((enum fkind)k);
+		for (size_t s = 0; s < 4 && rc == 0; s++) {
+			size_t n = 0;
+			for (size_t i = 0; i < r->findings.n; i++)
+				if (r->findings.v[i].kind == (enum fkind)k &&
+				    r->findings.v[i].severity == sevs[s])
+					n++;
+			if (n == 0 && sevs[s] != ki->severity)
+				continue;
+			rc = buf_printf(b, "esra_findings{kind=\"%s\",severity=\"%s\"} %zu\n", ki->name,
+			                finding_severity_name(sevs[s]), n);
+		}
+	}
+	if (rc == 0)
+		rc = buf_puts(b, "# HELP esra_source_up Whether a source could be read in the last "
+		                 "check.\n# TYPE esra_source_up gauge\n");
+	for (int i = 0; i < 3 && rc == 0; i++)
+		rc = buf_printf(b, "esra_source_up{source=\"%s\"} %d\n", srcn[i],
+		                src[i]->attempted && src[i]->ok ? 1 : 0);
+	if (rc == 0)
+		rc = buf_printf(b, "# HELP esra_check_duration_seconds Wall time of the last check.\n"
+		                   "# TYPE esra_check_duration_seconds gauge\n"
+		                   "esra_check_duration_seconds %.6f\n", r->duration_s);
+	if (rc == 0)
+		rc = buf_puts(b, "# HELP esra_actions_total Registry actions, by action and result.\n"
+		                 "# TYPE esra_actions_total counter\n");
+	for (int a = 0; a < 2 && rc == 0; a++)
+		for (int res = 0; res < 3 && rc == 0; res++)
+			rc = buf_printf(b, "esra_actions_total{action=\"%s\",result=\"%s\"} %llu\n",
+			                acts[a], result_name((enum act_result)res),
+			                (unsigned long long)c->actions[a][res]);
+	if (rc == 0)
+		rc = buf_printf(b, "# HELP esra_last_success_timestamp_seconds End of the last check "
+		                   "whose sources were all read.\n"
+		                   "# TYPE esra_last_success_timestamp_seconds gauge\n"
+		                   "esra_last_success_timestamp_seconds %.3f\n",
+		                c->last_success_ms / 1000.0);
+	if (rc == 0)
+		rc = buf_printf(b, "# HELP esra_is_leader Whether this node is the swarm leader.\n"
+		                   "# TYPE esra_is_leader gauge\nesra_is_leader %d\n",
+		                r->node.leader ? 1 : 0);
+	return rc;
+}
