@@ -6,9 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "act.h"
 #include "docker.h"
 #include "eureka.h"
 #include "dns.h"
+#include "hmap.h"
 #include "limits.h"
 #include "log.h"
 #include "netns.h"
@@ -22,6 +24,9 @@ struct cycle {
 	char docker_where[256];
 	struct eu_registry *kept; /* watch: the registry followed through apps/delta */
 	size_t kept_peer;
+	/* watch: how many consecutive cycles each finding key has been seen */
+	struct hmap *seen;
+	struct pool *seen_pool;
 };
 
 /* The views one cycle gathers; freed at its end. */
@@ -29,6 +34,11 @@ struct views {
 	struct sw_view *sw;
 	struct eu_registry *reg;
 	bool reg_kept;      /* reg is the cycle's kept registry: not freed with the views */
+	size_t peer;        /* the Eureka peer that answered */
+	struct eu_registry **peers; /* every peer's registry (peers[peer] == reg), or NULL */
+	size_t n_peers;
+	bool peers_ok;      /* every peer was read */
+	char peers_error[256];
 	struct dns_view *dns;
 	struct recon *rc;
 	char seat[64];      /* netns path asked from, "" = own */
@@ -38,6 +48,10 @@ struct views {
 
 static void views_free(struct views *v)
 {
+	for (size_t p = 0; p < v->n_peers; p++)
+		if (p != v->peer)
+			model_reg_free(v->peers[p]);
+	free(v->peers);
 	recon_free(v->rc);
 	model_dns_free(v->dns);
 	if (!v->reg_kept)
@@ -86,6 +100,8 @@ void cycle_free(struct cycle *c)
 	eureka_free(c->eu);
 	docker_free(c->dk);
 	model_reg_free(c->kept);
+	hmap_free(c->seen);
+	pool_free(c->seen_pool);
 	free(c);
 }
 
@@ -141,6 +157,40 @@ static int gather_docker(struct cycle *c, struct views *v, struct report *rep)
 	                         "stale_instance, wrong_network, orphan_endpoint, replica_drift "
 	                         "and unregistered_service are judged on a manager") != 0)
 		return ESRA_ENOMEM;
+	return ESRA_OK;
+}
+
+/* With several peers, read every one: instances they disagree about are never acted on,
+ * and an unreadable peer makes the cycle incomplete for acting. */
+static int read_peers(struct cycle *c, struct views *v, struct report *rep)
+{
+	size_t np = eureka_peer_count(c->eu);
+
+	if (np < 2)
+		return ESRA_OK;
+	v->peers = calloc(np, sizeof(*v->peers));
+	if (v->peers == NULL)
+		return ESRA_ENOMEM;
+	v->n_peers = np;
+	v->peers[v->peer] = v->reg;
+	for (size_t p = 0; p < np; p++) {
+		struct esra_err e;
+		int rc;
+		if (p == v->peer)
+			continue;
+		esra_err_clear(&e);
+		rc = eureka_fetch_peer(c->eu, p, &v->peers[p], &e);
+		if (rc == ESRA_ENOMEM)
+			return rc;
+		if (rc != ESRA_OK) {
+			v->peers_ok = false;
+			snprintf(v->peers_error, sizeof(v->peers_error), "%s", e.msg);
+			if (source_error(rep, "eureka", e.msg,
+			                 "a Eureka peer could not be read: no instance is changed until "
+			                 "every peer answers") != ESRA_OK)
+				return ESRA_ENOMEM;
+		}
+	}
 	return ESRA_OK;
 }
 
@@ -210,10 +260,12 @@ static int gather_eureka(struct cycle *c, struct views *v, struct report *rep, b
 		return source_error(rep, "eureka", e.msg, remedy);
 	}
 	rep->eureka.ok = true;
+	v->peer = peer;
+	v->peers_ok = true;
 	snprintf(rep->eureka.where, sizeof(rep->eureka.where), "%s", eureka_peer_url(c->eu, peer));
 	rep->eureka.count_a = v->reg->n_apps;
 	rep->eureka.count_b = v->reg->n_inst;
-	return ESRA_OK;
+	return read_peers(c, v, rep);
 }
 
 /* Where DNS (and probes) are asked from: dns.netns, with container:NAME looked up. */
@@ -519,6 +571,103 @@ static void filter_services(struct report *rep, struct views *v, const struct cy
 	rep->findings.n = w;
 }
 
+static int divergence(struct cycle *c, struct views *v, struct report *rep,
+                      struct esra_err *err)
+{
+	const char **names = calloc(v->n_peers, sizeof(*names));
+	int rc;
+
+	if (names == NULL)
+		return ESRA_ENOMEM;
+	for (size_t p = 0; p < v->n_peers; p++)
+		names[p] = eureka_peer_url(c->eu, p);
+	rc = recon_peer_divergence(v->rc, (const struct eu_registry *const *)v->peers, names,
+	                           v->n_peers, &rep->findings, err);
+	free(names);
+	return rc;
+}
+
+/* Watch: a finding key seen in this cycle counts one more than in the last; keys not seen
+ * now start over. */
+static int count_seen(struct cycle *c, struct report *rep)
+{
+	struct hmap *now = hmap_new(rep->findings.n + 1, false);
+	struct pool *pool = pool_new();
+
+	if (now == NULL || pool == NULL)
+		goto nomem;
+	for (size_t i = 0; i < rep->findings.n; i++) {
+		const char *key = rep->findings.v[i].key;
+		size_t before = key != NULL ? hmap_get(c->seen, key) : MODEL_NONE;
+		const char *copy;
+		if (key == NULL || hmap_get(now, key) != MODEL_NONE)
+			continue;
+		if ((copy = pool_strdup(pool, key)) == NULL ||
+		    hmap_put(now, copy, before == MODEL_NONE ? 1 : before + 1) != 0)
+			goto nomem;
+	}
+	hmap_free(c->seen);
+	pool_free(c->seen_pool);
+	c->seen = now;
+	c->seen_pool = pool;
+	return ESRA_OK;
+nomem:
+	hmap_free(now);
+	pool_free(pool);
+	return ESRA_ENOMEM;
+}
+
+static unsigned seen_cycles(void *ud, const char *key)
+{
+	const struct cycle *c = ud;
+	size_t n = key != NULL ? hmap_get(c->seen, key) : MODEL_NONE;
+
+	return n == MODEL_NONE ? 0 : (unsigned)n;
+}
+
+/* Plan and execute this cycle's actions (SPEC section 4). */
+static int act(struct cycle *c, struct views *v, const struct cycle_opts *o, struct report *rep,
+               struct esra_err *err)
+{
+	struct act_input in;
+	struct act_exec ex;
+	struct act_plan plan;
+	char incomplete[512] = "";
+	int rc;
+
+	memset(&in, 0, sizeof(in));
+	in.cfg = c->cfg;
+	in.apply = o != NULL && o->apply;
+	if (!rep->eureka.ok)
+		snprintf(incomplete, sizeof(incomplete), "%s", rep->eureka.error);
+	else if (!v->peers_ok)
+		snprintf(incomplete, sizeof(incomplete), "%s", v->peers_error);
+	else if (!rep->docker.ok)
+		snprintf(incomplete, sizeof(incomplete), "%s", rep->docker.error);
+	else if (!rep->dns.ok)
+		snprintf(incomplete, sizeof(incomplete), "%s", rep->dns.error);
+	in.sources_complete = incomplete[0] == '\0';
+	in.incomplete = incomplete;
+	in.leader = v->sw != NULL && v->sw->self.leader;
+	in.reg = v->reg;
+	in.findings = &rep->findings;
+	if (o != NULL && o->watch) {
+		in.seen_cycles = seen_cycles;
+		in.seen_ud = c;
+	}
+	in.now_ms = rep->generated_ms;
+	if ((rc = act_plan(&in, &plan, err)) != ESRA_OK)
+		return rc;
+	memset(&ex, 0, sizeof(ex));
+	ex.eu = c->eu;
+	ex.first_peer = v->peer;
+	ex.node = rep->node.hostname;
+	ex.verify_wait_ms = ESRA_VERIFY_WAIT_MS;
+	rc = act_execute(&ex, &in, &plan, rep, err);
+	act_plan_free(&plan);
+	return rc;
+}
+
 static int build_recon(struct cycle *c, struct views *v, struct report *rep, struct esra_err *err)
 {
 	struct recon_input in;
@@ -568,11 +717,16 @@ int cycle_check(struct cycle *c, const struct cycle_opts *o, struct report *rep,
 		goto out;
 	if ((rc = recon_judge(v.rc, v.dns, probes, &rep->findings, err)) != ESRA_OK)
 		goto out;
+	if (v.n_peers > 1 && (rc = divergence(c, &v, rep, err)) != ESRA_OK)
+		goto out;
 	if (v.dns != NULL && (rc = propose(c, &v, rep)) != ESRA_OK)
 		goto out;
 	if ((rc = fill_remedies(rep)) != ESRA_OK)
 		goto out;
 	filter_services(rep, &v, o);
+	if (o != NULL && o->watch && (rc = count_seen(c, rep)) != ESRA_OK)
+		goto out;
+	rc = act(c, &v, o, rep, err);
 out:
 	if (rc == ESRA_ENOMEM)
 		esra_err_set(err, rc, "out of memory");

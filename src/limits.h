@@ -21,5 +21,6 @@
 #define ESRA_MAX_DNS_IPS       256          /* A records kept per name */
 #define ESRA_MAX_CONFIG_LIST   1024         /* entries of one config list */
 #define ESRA_MAX_PROPOSALS     100          /* {name}-new .. {name}-new100 */
+#define ESRA_VERIFY_WAIT_MS    3000         /* wait for every peer to show a write */
 
 #endif

@@ -1504,3 +1504,92 @@ int recon_preflight(struct recon *r, const struct dns_view *dns, const char *nam
 nomem:
 	return esra_err_set(err, ESRA_ENOMEM, "preflight: out of memory");
 }
+
+/* ---------------------------------------------------------------- peers */
+
+int recon_peer_divergence(struct recon *r, const struct eu_registry *const *regs,
+                          const char *const *names, size_t n, struct finding_list *out,
+                          struct esra_err *err)
+{
+	struct hmap *seen = NULL;
+	uint32_t *mask = NULL;
+	const char **keys = NULL;
+	const struct eu_instance **first = NULL;
+	size_t total = 0, k = 0, readable = 0;
+	uint32_t all = 0;
+	int rc = ESRA_OK;
+
+	if (n > 32)
+		n = 32;
+	for (size_t p = 0; p < n; p++)
+		if (regs[p] != NULL) {
+			total += regs[p]->n_inst;
+			all |= 1u << p;
+			readable++;
+		}
+	if (readable < 2)
+		return ESRA_OK;
+	seen = hmap_new(total, false);
+	mask = calloc(total + 1, sizeof(*mask));
+	keys = calloc(total + 1, sizeof(*keys));
+	first = calloc(total + 1, sizeof(*first));
+	if (seen == NULL || mask == NULL || keys == NULL || first == NULL)
+		goto nomem;
+	for (size_t p = 0; p < n; p++) {
+		for (size_t i = 0; regs[p] != NULL && i < regs[p]->n_inst; i++) {
+			const struct eu_instance *in = &regs[p]->inst[i];
+			char key[ESRA_MAX_STRING];
+			size_t j;
+			snprintf(key, sizeof(key), "%s/%s", in->app, model_inst_id(in));
+			for (char *c = key; *c != '/' && *c; c++) /* apps compare case-insensitively */
+				if (*c >= 'a' && *c <= 'z')
+					*c = (char)(*c - 32);
+			j = hmap_get(seen, key);
+			if (j == NONE) {
+				j = k++;
+				NN(keys[j] = pool_strdup(r->pool, key));
+				first[j] = in;
+				if (hmap_put(seen, keys[j], j) != 0)
+					goto nomem;
+			}
+			mask[j] |= 1u << p;
+		}
+	}
+	for (size_t j = 0; j < k; j++) {
+		struct finding *f;
+		const char **nodes;
+		size_t nn = 0;
+		char have[512] = "", lack[512] = "";
+		if (mask[j] == all)
+			continue;
+		NN(f = instance_finding(r, out, FK_REGISTRY_DIVERGENCE, first[j],
+		                        recon_service_of_app(r, first[j]->app)));
+		NN(nodes = pool_alloc(out->pool, n * sizeof(*nodes)));
+		for (size_t p = 0; p < n; p++) {
+			char *dst = (mask[j] & (1u << p)) ? have : lack;
+			if (regs[p] == NULL)
+				continue;
+			if (mask[j] & (1u << p))
+				NN(nodes[nn++] = finding_strdup(out, names[p]));
+			snprintf(dst + strlen(dst), 512 - strlen(dst), "%s%s", dst[0] ? ", " : "",
+			         names[p]);
+		}
+		f->nodes = nodes;
+		f->n_nodes = nn;
+		NN(f->message = finding_printf(out,
+		        "Eureka peers disagree about %s instance %s: present on %s, missing on %s",
+		        first[j]->app, model_inst_id(first[j]), have, lack));
+		NN(f->remedy = finding_printf(out,
+		        "no action is taken on it while they disagree; if it lasts, check peer "
+		        "replication between the Eureka servers"));
+	}
+	goto out;
+nomem:
+	rc = esra_err_set(err, ESRA_ENOMEM, "reconcile: out of memory");
+out:
+	hmap_free(seen);
+	free(mask);
+	free(keys);
+	free(first);
+	return rc;
+}

@@ -66,6 +66,13 @@ int recon_preflight(struct recon *r, const struct dns_view *dns, const char *nam
                     struct finding_list *out, enum recon_name_state *state,
                     struct esra_err *err) ESRA_WUR;
 
+/* registry_divergence: instances that some Eureka peers hold and others do not (peer
+ * replication is asynchronous and best effort). regs[i] is what peer names[i] answered;
+ * a NULL registry (unreadable peer) is left out. Findings are appended. */
+int recon_peer_divergence(struct recon *r, const struct eu_registry *const *regs,
+                          const char *const *names, size_t n, struct finding_list *out,
+                          struct esra_err *err) ESRA_WUR;
+
 /* The swarm service an Eureka app maps to (names.map, then case-insensitive match with
  * swarm.stack_prefix or the stack namespace stripped); MODEL_NONE if none. */
 size_t recon_service_of_app(const struct recon *r, const char *app);

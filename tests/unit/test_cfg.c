@@ -1,4 +1,5 @@
 /* test_cfg.c: configuration defaults, file parsing, environment overrides and errors. */
+#include <stdio.h>
 #include <string.h>
 
 #include "cfg.h"
@@ -202,6 +203,30 @@ static void test_cfg_bad_values_are_rejected(void **state)
 	buf_free(&all);
 }
 
+static void test_cfg_shipped_file_documents_the_defaults(void **state)
+{
+	struct esra_config shipped, defaults;
+	struct esra_err err;
+	struct buf a, b;
+	const char *env[] = {NULL};
+	char path[4096];
+
+	(void)state;
+	/* etc/esra.conf sits two folders above the fixtures */
+	snprintf(path, sizeof(path), "%s/../../etc/esra.conf", tu_fixture_path(""));
+	assert_int_equal(cfg_load(&shipped, path, env, NULL, &err), ESRA_OK);
+	assert_int_equal(cfg_load(&defaults, NULL, env, NULL, &err), ESRA_OK);
+	buf_init(&a, 0);
+	buf_init(&b, 0);
+	assert_int_equal(cfg_dump(&shipped, &a), ESRA_OK);
+	assert_int_equal(cfg_dump(&defaults, &b), ESRA_OK);
+	assert_string_equal(a.data, b.data);
+	buf_free(&a);
+	buf_free(&b);
+	cfg_free(&shipped);
+	cfg_free(&defaults);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -214,6 +239,7 @@ int main(void)
 		cmocka_unit_test(test_cfg_environment_overrides_file),
 		cmocka_unit_test(test_cfg_dump_redacts_credentials),
 		cmocka_unit_test(test_cfg_bad_values_are_rejected),
+		cmocka_unit_test(test_cfg_shipped_file_documents_the_defaults),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

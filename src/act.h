@@ -1,0 +1,66 @@
+/* act.h: the only module that writes to Eureka. Actions are planned first (a pure function
+ * of findings, registry and policy: which stale instances to deregister or flag, and why
+ * each refused one is refused), then executed: audit line, uncached re-check, one write to
+ * one peer with failover, verification on every peer, audit line. Never acts on a cycle
+ * whose sources are incomplete. Plans borrow the findings and registry they were made from. */
+#ifndef ESRA_ACT_H
+#define ESRA_ACT_H
+
+#include "cfg.h"
+#include "common.h"
+#include "eureka.h"
+#include "finding.h"
+#include "model.h"
+#include "report.h"
+
+enum act_kind { ACT_DEREGISTER = 0, ACT_FLAG };
+
+struct act_item {
+	enum act_kind kind;
+	const struct finding *f;        /* the stale_instance finding (borrowed) */
+	const struct eu_instance *in;   /* the instance in the cycle's registry (borrowed) */
+	bool go;                        /* planned to be sent */
+	char reason[200];               /* why it is refused, or what it is for */
+};
+
+struct act_plan {
+	struct act_item *items;
+	size_t n;
+};
+
+struct act_input {
+	const struct esra_config *cfg;
+	bool apply;                 /* --apply */
+	bool sources_complete;      /* every source (every Eureka peer, Docker, DNS) read fully */
+	const char *incomplete;     /* which one was not, for the reason text */
+	bool leader;                /* this node is the swarm leader */
+	const struct eu_registry *reg;
+	const struct finding_list *findings;
+	/* watch mode: consecutive cycles a finding key has been seen; NULL = not applied */
+	unsigned (*seen_cycles)(void *ud, const char *key);
+	void *seen_ud;
+	int64_t now_ms;
+};
+
+/* The effective policy: "report" (no actions), "flag" or "deregister". */
+int act_effective_mode(const struct esra_config *cfg, bool apply);
+
+/* Plan this cycle's actions under every safety rule of SPEC section 4. Nothing is planned
+ * (n = 0) in report mode. Each refused item has go = false and the rule in reason. */
+int act_plan(const struct act_input *in, struct act_plan *out, struct esra_err *err) ESRA_WUR;
+void act_plan_free(struct act_plan *p);
+
+struct act_exec {
+	struct eureka *eu;
+	size_t first_peer;          /* the peer that answered this cycle's read */
+	const char *node;           /* for the audit log */
+	long verify_wait_ms;        /* bound on waiting for every peer to show the write */
+};
+
+/* Execute the plan (items with go) and append one report action per item (done, skipped
+ * or failed, with the reason and whether the peers agree). Appends two audit lines per item
+ * to policy.audit_log; if that log cannot be written, nothing is sent. */
+int act_execute(const struct act_exec *ex, const struct act_input *in, struct act_plan *plan,
+                struct report *rep, struct esra_err *err) ESRA_WUR;
+
+#endif
