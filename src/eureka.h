@@ -69,4 +69,10 @@ int eureka_parser_finish(struct eureka_parser *p, struct eu_registry **out,
 int eureka_parse(const char *data, size_t n, struct eu_registry **out,
                  struct esra_err *err) ESRA_WUR;
 
+#ifdef ESRA_TESTING
+/* A decimal integer with optional whitespace around it: 0 ok, 1 empty, -1 not an integer
+ * (or out of int64 range). */
+int eureka_parse_i64(const char *s, size_t n, int64_t *out);
+#endif
+
 #endif
