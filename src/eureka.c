@@ -192,6 +192,12 @@ struct eureka_parser {
 	struct esra_err err;
 	uint64_t bytes;
 	struct buf head;        /* bytes held while the format is being detected */
+	size_t head_checked;    /* of which checked as UTF-8 */
+	char fmt;               /* '<' XML, '{' JSON, 0 not known yet */
+	/* UTF-8 check of the whole input */
+	unsigned u8_need;
+	uint32_t u8_cp, u8_min;
+	uint64_t checked, line;
 	struct buf meta;        /* "k\0v\0..." of the instance being read */
 	struct buf text;        /* text of the XML leaf being read */
 	/* the application being read: instances from app_first on get app_name if they
@@ -1222,6 +1228,7 @@ struct eureka_parser *eureka_parser_new(void)
 		free(p);
 		return NULL;
 	}
+	p->line = 1;
 	buf_init(&p->head, 0);
 	buf_init(&p->meta, 0);
 	buf_init(&p->text, 0);
@@ -1277,17 +1284,61 @@ static int json_start(struct eureka_parser *p, size_t bom)
 	return ESRA_OK;
 }
 
-/* Look at the held bytes: 1 when the format is known and the parser started, 0 need more. */
-static int detect(struct eureka_parser *p, bool at_end)
+/* The input must be UTF-8 (RFC 8259; Eureka writes its XML in UTF-8). Checked before any
+ * byte reaches jstream or libxml2, so the error is the same however the input is cut. */
+static int check_utf8(struct eureka_parser *p, const char *data, size_t n)
+{
+	const unsigned char *d = (const unsigned char *)data;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned c = d[i];
+		if (p->u8_need == 0) {
+			if (c < 0x80) {
+				if (c == '\n')
+					p->line++;
+				continue;
+			}
+			if (c >= 0xC2 && c <= 0xDF)
+				p->u8_need = 1, p->u8_min = 0x80, p->u8_cp = c & 0x1F;
+			else if (c >= 0xE0 && c <= 0xEF)
+				p->u8_need = 2, p->u8_min = 0x800, p->u8_cp = c & 0x0F;
+			else if (c >= 0xF0 && c <= 0xF4)
+				p->u8_need = 3, p->u8_min = 0x10000, p->u8_cp = c & 0x07;
+			else
+				goto bad;
+			continue;
+		}
+		if ((c & 0xC0) != 0x80)
+			goto bad;
+		p->u8_cp = (p->u8_cp << 6) | (c & 0x3F);
+		if (--p->u8_need == 0 &&
+		    (p->u8_cp < p->u8_min || p->u8_cp > 0x10FFFF ||
+		     (p->u8_cp >= 0xD800 && p->u8_cp <= 0xDFFF)))
+			goto bad;
+		continue;
+bad:
+		return fail(p, ESRA_EPARSE,
+		            "Eureka %s: not valid UTF-8 at line %llu (byte 0x%02x at offset %llu)",
+		            p->fmt == '<' ? "XML" : "JSON", (unsigned long long)p->line, c,
+		            (unsigned long long)(p->checked + i));
+	}
+	p->checked += n;
+	return ESRA_OK;
+}
+
+/* The format is the first byte that is not whitespace (after a UTF-8 BOM): '<' or '{'.
+ * 0: need more bytes; 1: p->fmt is set and *start is its offset; < 0: error. */
+static int sniff(struct eureka_parser *p, bool at_end, size_t *start, size_t *bom)
 {
 	const unsigned char *d = (const unsigned char *)p->head.data;
-	size_t n = p->head.len, i = 0, bom = 0;
+	size_t n = p->head.len, i = 0;
 
+	*bom = 0;
 	if (n >= 1 && d[0] == 0xEF) {
 		if (n < 3 && !at_end)
 			return 0;
 		if (n >= 3 && d[1] == 0xBB && d[2] == 0xBF)
-			i = bom = 3;
+			i = *bom = 3;
 	}
 	while (i < n && is_space((char)d[i]))
 		i++;
@@ -1298,27 +1349,42 @@ static int detect(struct eureka_parser *p, bool at_end)
 		                                   : "Eureka payload: only whitespace in the first "
 		                                     "64 KiB");
 	}
-	if (d[i] == '<') {
-		int rc = xml_start_parser(p);
+	if (d[i] != '<' && d[i] != '{')
+		return fail(p, ESRA_EPARSE,
+		            "Eureka payload is neither JSON nor XML: byte 0x%02x at offset %zu "
+		            "(expected '{' or '<')",
+		            d[i], i);
+	p->fmt = (char)d[i];
+	*start = i;
+	return 1;
+}
+
+/* Start the parser for the held bytes: 1 started, 0 need more bytes, < 0 error. */
+static int start_parser(struct eureka_parser *p, bool at_end)
+{
+	size_t start = 0, bom = 0;
+	int rc = sniff(p, at_end, &start, &bom);
+
+	if (rc <= 0)
+		return rc;
+	rc = check_utf8(p, p->head.data + p->head_checked, p->head.len - p->head_checked);
+	if (rc != ESRA_OK)
+		return rc;
+	p->head_checked = p->head.len;
+	if (p->fmt == '<') {
+		rc = xml_start_parser(p);
 		if (rc != ESRA_OK)
 			return rc;
 		p->state = P_XML;
-		rc = xml_feed(p, p->head.data, n, false);
+		rc = xml_feed(p, p->head.data, p->head.len, false);
 		buf_free(&p->head);
 		return rc != ESRA_OK ? rc : 1;
 	}
-	if (d[i] == '{') {
-		if (!json_decide(p, i)) {
-			if (!at_end && n < HEAD_MAX)
-				return 0;
-			/* truncated or absurdly long first member name: let jstream judge */
-		}
-		return json_start(p, bom) != ESRA_OK ? p->rc : 1;
-	}
-	return fail(p, ESRA_EPARSE,
-	            "Eureka payload is neither JSON nor XML: byte 0x%02x at offset %zu "
-	            "(expected '{' or '<')",
-	            d[i], i);
+	/* JSON: wait for the first member name, unless the input ended or it is absurdly far
+	 * (then jstream judges what there is) */
+	if (!json_decide(p, start) && !at_end && p->head.len < HEAD_MAX)
+		return 0;
+	return json_start(p, bom) != ESRA_OK ? p->rc : 1;
 }
 
 int eureka_parser_feed(struct eureka_parser *p, const char *data, size_t n, struct esra_err *err)
@@ -1337,16 +1403,19 @@ int eureka_parser_feed(struct eureka_parser *p, const char *data, size_t n, stru
 			fail(p, ESRA_ENOMEM, "Eureka parser: out of memory");
 			break;
 		}
-		detect(p, false);
+		start_parser(p, false);
 		break;
 	case P_JSON:
+		if (check_utf8(p, data, n) != ESRA_OK)
+			break;
 		esra_err_clear(&e);
 		rc = jstream_feed(p->js, data, n, &e);
 		if (rc != ESRA_OK)
 			json_fail(p, rc, &e);
 		break;
 	case P_XML:
-		xml_feed(p, data, n, false);
+		if (check_utf8(p, data, n) == ESRA_OK)
+			xml_feed(p, data, n, false);
 		break;
 	case P_DONE:
 		break;
@@ -1364,8 +1433,13 @@ int eureka_parser_finish(struct eureka_parser *p, struct eu_registry **out, stru
 		return sticky(p, err);
 	if (p->state == P_DONE)
 		return esra_err_set(err, ESRA_EINVAL, "Eureka parser: finished twice");
-	if (p->state == P_DETECT && detect(p, true) < 0)
+	if (p->state == P_DETECT && start_parser(p, true) < 0)
 		return sticky(p, err);
+	if (p->u8_need != 0) {
+		fail(p, ESRA_EPARSE, "Eureka %s: not valid UTF-8: the input ends inside a character",
+		     p->fmt == '<' ? "XML" : "JSON");
+		return sticky(p, err);
+	}
 	esra_err_clear(&e);
 	if (p->state == P_JSON) {
 		rc = jstream_finish(p->js, &e);
