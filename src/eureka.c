@@ -182,7 +182,6 @@ enum xrole {
 struct xframe {
 	unsigned char role;
 	unsigned char f; /* enum fld for X_IFIELD / X_LFIELD */
-	size_t text;     /* bytes of direct text seen so far */
 };
 
 struct eureka_parser {
@@ -215,6 +214,8 @@ struct eureka_parser {
 	xmlParserCtxtPtr xml;
 	struct xframe stack[ESRA_MAX_XML_DEPTH + 1];
 	size_t depth;
+	bool root_seen;
+	size_t text_run;        /* bytes of the text since the last tag (one text node) */
 	struct eu_instance *xinst; /* the instance being read (valid until the next add) */
 	char mkey[ESRA_MAX_STRING + 1];
 };
@@ -941,12 +942,18 @@ static void on_xml_error(void *ud, xmlErrorPtr e)
 
 	if (p == NULL || e == NULL || e->level < XML_ERR_ERROR || p->rc != 0)
 		return;
-	if (e->code == XML_ERR_DOCUMENT_END && p->depth > 0) {
+	if (e->code == XML_ERR_DOCUMENT_END && (p->depth > 0 || !p->root_seen)) {
 		/* libxml2 says "Extra content at the end of the document" */
-		p->rc = esra_err_set(&p->err, ESRA_EPARSE,
-		                     "Eureka XML line %d: document is truncated (%zu elements "
-		                     "still open)",
-		                     e->line, p->depth);
+		if (p->root_seen)
+			p->rc = esra_err_set(&p->err, ESRA_EPARSE,
+			                     "Eureka XML line %d: document is truncated (%zu elements "
+			                     "still open)",
+			                     e->line, p->depth);
+		else
+			p->rc = esra_err_set(&p->err, ESRA_EPARSE,
+			                     "Eureka XML line %d: document is truncated (no root "
+			                     "element)",
+			                     e->line);
 		return;
 	}
 	snprintf(msg, sizeof(msg), "%s", e->message != NULL ? e->message : "malformed");
@@ -1001,6 +1008,8 @@ static void xml_start(void *ud, const xmlChar *localname, const xmlChar *prefix,
 	(void)uri, (void)nb_ns, (void)ns, (void)nb_def;
 	if (p->rc != 0)
 		return;
+	p->root_seen = true;
+	p->text_run = 0;
 	if (p->depth >= ESRA_MAX_XML_DEPTH) {
 		fail(p, ESRA_ETOOLARGE, "Eureka XML line %d: nested deeper than %d elements",
 		     xml_line(p), ESRA_MAX_XML_DEPTH);
@@ -1092,24 +1101,26 @@ static void xml_start(void *ud, const xmlChar *localname, const xmlChar *prefix,
 	p->depth++;
 	p->stack[p->depth].role = (unsigned char)r;
 	p->stack[p->depth].f = (unsigned char)f;
-	p->stack[p->depth].text = 0;
 }
 
 static void xml_chars(void *ud, const xmlChar *ch, int len)
 {
 	struct eureka_parser *p = ud;
-	struct xframe *fr;
+	bool leaf;
 
 	if (p->rc != 0 || len <= 0 || p->depth == 0)
 		return;
-	fr = &p->stack[p->depth];
-	fr->text += (size_t)len;
-	if (fr->text > ESRA_MAX_XML_TEXT) {
+	/* one text node, anywhere (libxml2 hands it over in pieces and keeps none of it), and
+	 * the text kept for a value, are capped; whitespace between elements is neither */
+	leaf = xml_leaf((enum xrole)p->stack[p->depth].role);
+	p->text_run += (size_t)len;
+	if (p->text_run > ESRA_MAX_XML_TEXT ||
+	    (leaf && p->text.len + (size_t)len > ESRA_MAX_XML_TEXT)) {
 		fail(p, ESRA_ETOOLARGE, "Eureka XML line %d: text over %u bytes", xml_line(p),
 		     ESRA_MAX_XML_TEXT);
 		return;
 	}
-	if (xml_leaf((enum xrole)fr->role) && buf_append(&p->text, ch, (size_t)len) != 0)
+	if (leaf && buf_append(&p->text, ch, (size_t)len) != 0)
 		fail(p, ESRA_ENOMEM, "Eureka XML: out of memory");
 }
 
@@ -1126,6 +1137,7 @@ static void xml_end(void *ud, const xmlChar *localname, const xmlChar *prefix,
 	(void)localname, (void)prefix, (void)uri;
 	if (p->rc != 0 || p->depth == 0)
 		return;
+	p->text_run = 0;
 	fr = p->stack[p->depth];
 	p->depth--;
 	t = p->text.data != NULL ? p->text.data : "";
