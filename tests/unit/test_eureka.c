@@ -624,6 +624,29 @@ static void test_eureka_huge_values_are_too_large(void **state)
 	buf_free(&b);
 }
 
+static void test_eureka_xml_whitespace_between_many_elements_is_not_capped(void **state)
+{
+	struct buf b;
+	struct eu_registry *r = NULL;
+	struct esra_err err;
+
+	(void)state;
+	/* 15,000 instances of one app, indented: over 100 KB of whitespace directly inside
+	 * <application>, none of it one text over ESRA_MAX_XML_TEXT */
+	buf_init(&b, 0);
+	assert_int_equal(buf_puts(&b, "<applications>\n  <application>\n    <name>BIG</name>"), 0);
+	for (int i = 0; i < 15000; i++)
+		assert_int_equal(buf_printf(&b, "\n      <instance><hostName>h%d</hostName></instance>",
+		                            i),
+		                 0);
+	assert_int_equal(buf_puts(&b, "\n  </application>\n</applications>\n"), 0);
+	assert_int_equal(parse_pieces(b.data, b.len, 16384, 0, &r, &err), ESRA_OK);
+	assert_int_equal(r->n_inst, 15000);
+	assert_string_equal(find(r, "BIG", "h14999")->app, "BIG");
+	model_reg_free(r);
+	buf_free(&b);
+}
+
 static void test_eureka_parser_errors_are_sticky_and_finish_once(void **state)
 {
 	struct eureka_parser *p = eureka_parser_new();
@@ -1394,6 +1417,7 @@ int main(void)
 		cmocka_unit_test(test_eureka_parse_i64_accepts_only_integers),
 		cmocka_unit_test(test_eureka_every_bad_fixture_is_a_clear_error),
 		cmocka_unit_test(test_eureka_huge_values_are_too_large),
+		cmocka_unit_test(test_eureka_xml_whitespace_between_many_elements_is_not_capped),
 		cmocka_unit_test(test_eureka_parser_errors_are_sticky_and_finish_once),
 		cmocka_unit_test(test_eureka_memory_grows_linearly_with_instances),
 		cmocka_unit_test(test_eureka_fetch_json_sends_accept_and_basic_auth),
