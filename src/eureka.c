@@ -24,10 +24,29 @@
 /* Instance fields, the same names in JSON and XML. */
 enum fld {
 	F_NONE = 0,
-	F_ID, F_HOST, F_APP, F_IP, F_STATUS, F_OVR, F_OVR_LOWER, F_PORT, F_SPORT, F_VIP,
-	F_UPDATED, F_DIRTY, F_ACTION, F_LEASE, F_META,
+	F_ID,
+	F_HOST,
+	F_APP,
+	F_IP,
+	F_STATUS,
+	F_OVR,
+	F_OVR_LOWER,
+	F_PORT,
+	F_SPORT,
+	F_VIP,
+	F_UPDATED,
+	F_DIRTY,
+	F_ACTION,
+	F_LEASE,
+	F_META,
 	/* leaseInfo members */
-	F_RENEW_INT, F_DURATION, F_REG, F_LAST_RENEW, F_RENEW_LEGACY, F_EVICT, F_SVCUP,
+	F_RENEW_INT,
+	F_DURATION,
+	F_REG,
+	F_LAST_RENEW,
+	F_RENEW_LEGACY,
+	F_EVICT,
+	F_SVCUP,
 };
 
 struct fld_name {
@@ -36,31 +55,28 @@ struct fld_name {
 };
 
 static const struct fld_name inst_fields[] = {
-	{"instanceId", F_ID},
-	{"hostName", F_HOST},
-	{"app", F_APP},
-	{"ipAddr", F_IP},
-	{"status", F_STATUS},
-	{"overriddenStatus", F_OVR},
-	{"overriddenstatus", F_OVR_LOWER},
-	{"port", F_PORT},
-	{"securePort", F_SPORT},
-	{"vipAddress", F_VIP},
-	{"lastUpdatedTimestamp", F_UPDATED},
-	{"lastDirtyTimestamp", F_DIRTY},
-	{"actionType", F_ACTION},
-	{"leaseInfo", F_LEASE},
-	{"metadata", F_META},
+    {"instanceId", F_ID},
+    {"hostName", F_HOST},
+    {"app", F_APP},
+    {"ipAddr", F_IP},
+    {"status", F_STATUS},
+    {"overriddenStatus", F_OVR},
+    {"overriddenstatus", F_OVR_LOWER},
+    {"port", F_PORT},
+    {"securePort", F_SPORT},
+    {"vipAddress", F_VIP},
+    {"lastUpdatedTimestamp", F_UPDATED},
+    {"lastDirtyTimestamp", F_DIRTY},
+    {"actionType", F_ACTION},
+    {"leaseInfo", F_LEASE},
+    {"metadata", F_META},
 };
 
 static const struct fld_name lease_fields[] = {
-	{"renewalIntervalInSecs", F_RENEW_INT},
-	{"durationInSecs", F_DURATION},
-	{"registrationTimestamp", F_REG},
-	{"lastRenewalTimestamp", F_LAST_RENEW},
-	{"renewalTimestamp", F_RENEW_LEGACY},
-	{"evictionTimestamp", F_EVICT},
-	{"serviceUpTimestamp", F_SVCUP},
+    {"renewalIntervalInSecs", F_RENEW_INT}, {"durationInSecs", F_DURATION},
+    {"registrationTimestamp", F_REG},       {"lastRenewalTimestamp", F_LAST_RENEW},
+    {"renewalTimestamp", F_RENEW_LEGACY},   {"evictionTimestamp", F_EVICT},
+    {"serviceUpTimestamp", F_SVCUP},
 };
 
 static enum fld fld_lookup(const struct fld_name *t, size_t n, const char *name)
@@ -175,8 +191,19 @@ static void excerpt(const char *s, size_t n, char *out, size_t outsz)
 enum pstate { P_DETECT = 0, P_JSON, P_XML, P_DONE };
 
 enum xrole {
-	X_DOC = 0, X_APPS, X_VERSIONS, X_HASH, X_APP, X_APPNAME, X_INST, X_IFIELD, X_LEASE,
-	X_LFIELD, X_META, X_MKEY, X_OTHER,
+	X_DOC = 0,
+	X_APPS,
+	X_VERSIONS,
+	X_HASH,
+	X_APP,
+	X_APPNAME,
+	X_INST,
+	X_IFIELD,
+	X_LEASE,
+	X_LFIELD,
+	X_META,
+	X_MKEY,
+	X_OTHER,
 };
 
 struct xframe {
@@ -187,18 +214,18 @@ struct xframe {
 struct eureka_parser {
 	enum pstate state;
 	struct eu_registry *reg;
-	int rc;                 /* sticky error */
+	int rc; /* sticky error */
 	struct esra_err err;
 	uint64_t bytes;
-	struct buf head;        /* bytes held while the format is being detected */
-	size_t head_checked;    /* of which checked as UTF-8 */
-	char fmt;               /* '<' XML, '{' JSON, 0 not known yet */
+	struct buf head;     /* bytes held while the format is being detected */
+	size_t head_checked; /* of which checked as UTF-8 */
+	char fmt;            /* '<' XML, '{' JSON, 0 not known yet */
 	/* UTF-8 check of the whole input */
 	unsigned u8_need;
 	uint32_t u8_cp, u8_min;
 	uint64_t checked, line;
-	struct buf meta;        /* "k\0v\0..." of the instance being read */
-	struct buf text;        /* text of the XML leaf being read */
+	struct buf meta; /* "k\0v\0..." of the instance being read */
+	struct buf text; /* text of the XML leaf being read */
 	/* the application being read: instances from app_first on get app_name if they
 	 * carry no "app" of their own */
 	size_t app_first;
@@ -208,14 +235,14 @@ struct eureka_parser {
 	bool have_ovr_camel, have_last_renew;
 	/* JSON */
 	struct jstream *js;
-	bool bare;              /* the document is one bare instance object */
-	bool seen_content;      /* a key we know was seen (structured documents) */
+	bool bare;         /* the document is one bare instance object */
+	bool seen_content; /* a key we know was seen (structured documents) */
 	/* XML */
 	xmlParserCtxtPtr xml;
 	struct xframe stack[ESRA_MAX_XML_DEPTH + 1];
 	size_t depth;
 	bool root_seen;
-	size_t text_run;        /* bytes of the text since the last tag (one text node) */
+	size_t text_run;           /* bytes of the text since the last tag (one text node) */
 	struct eu_instance *xinst; /* the instance being read (valid until the next add) */
 	char mkey[ESRA_MAX_STRING + 1];
 };
@@ -277,8 +304,8 @@ static int parse_bool(const char *s, size_t n, bool *out)
 	return 0;
 }
 
-static int set_int(int64_t *dst, const char *s, size_t n, int64_t lo, int64_t hi,
-                   const char *label, struct esra_err *err)
+static int set_int(int64_t *dst, const char *s, size_t n, int64_t lo, int64_t hi, const char *label,
+                   struct esra_err *err)
 {
 	int64_t v;
 	char ex[40];
@@ -454,7 +481,8 @@ static int inst_end(struct eureka_parser *p, struct eu_instance *in, struct esra
 	ip4_t ip;
 
 	if (in->instance_id[0] == '\0' && in->hostname[0] == '\0')
-		return esra_err_set(err, ESRA_EPARSE, "instance %zu has neither instanceId nor hostName",
+		return esra_err_set(err, ESRA_EPARSE,
+		                    "instance %zu has neither instanceId nor hostName",
 		                    p->reg->n_inst - 1);
 	in->ip_valid = ipv4_literal(in->ip_str, &in->ip);
 	if (!in->ip_valid)
@@ -476,8 +504,18 @@ static void app_close(struct eureka_parser *p)
 
 /* ================================================================ JSON */
 
-enum jrole { J_TOP, J_APPS, J_VERSIONS, J_HASH, J_APPLIST, J_APP, J_APPNAME, J_INSTLIST,
-	     J_INST, J_OTHER };
+enum jrole {
+	J_TOP,
+	J_APPS,
+	J_VERSIONS,
+	J_HASH,
+	J_APPLIST,
+	J_APP,
+	J_APPNAME,
+	J_INSTLIST,
+	J_INST,
+	J_OTHER
+};
 
 /* Which part of a Eureka document the value at path[0..depth) is. */
 static enum jrole jrole_of(const struct jstream_frame *path, size_t depth)
@@ -665,8 +703,8 @@ static int json_scalar_field(struct eureka_parser *p, struct eu_instance *in, en
 }
 
 /* port: {"$": 8080, "@enabled": "true"}, {"$": "8080", ...} or a plain number/string. */
-static int json_port(struct eureka_parser *p, struct eu_instance *in, enum fld f,
-                     const cJSON *v, struct esra_err *err)
+static int json_port(struct eureka_parser *p, struct eu_instance *in, enum fld f, const cJSON *v,
+                     struct esra_err *err)
 {
 	const char *label = fld_label(f);
 	bool *enabled = f == F_PORT ? &in->port_enabled : &in->secure_port_enabled;
@@ -693,8 +731,8 @@ static int json_port(struct eureka_parser *p, struct eu_instance *in, enum fld f
 		if (rc != ESRA_OK)
 			return rc;
 		if (parse_bool(s, n, enabled) != 0)
-			return esra_err_set(err, ESRA_EPARSE, "%s: @enabled is neither true nor false",
-			                    label);
+			return esra_err_set(err, ESRA_EPARSE,
+			                    "%s: @enabled is neither true nor false", label);
 	}
 	return ESRA_OK;
 }
@@ -795,7 +833,8 @@ static int json_instance(struct eureka_parser *p, const char *json, size_t len,
 		enum fld f;
 		if (c->string == NULL)
 			continue;
-		f = fld_lookup(inst_fields, sizeof(inst_fields) / sizeof(inst_fields[0]), c->string);
+		f = fld_lookup(inst_fields, sizeof(inst_fields) / sizeof(inst_fields[0]),
+		               c->string);
 		switch (f) {
 		case F_NONE:
 			continue;
@@ -862,8 +901,10 @@ static int json_value(void *ud, const struct jstream_frame *path, size_t depth, 
 			rc = esra_err_set(err, ESRA_EPARSE, "not valid JSON");
 			break;
 		}
-		rc = json_text(v, r != J_VERSIONS, r == J_VERSIONS ? "versions__delta"
-		                                   : r == J_HASH ? "apps__hashcode" : "name",
+		rc = json_text(v, r != J_VERSIONS,
+		               r == J_VERSIONS ? "versions__delta"
+		               : r == J_HASH   ? "apps__hashcode"
+		                               : "name",
 		               tmp, &s, &n, err);
 		if (rc == 1) {
 			rc = ESRA_OK;
@@ -893,7 +934,7 @@ wrong_type:
 	json_where(path, depth, where, sizeof(where));
 	excerpt(json, len, ex, sizeof(ex));
 	return esra_err_set(err, ESRA_EPARSE, "Eureka JSON at %s: expected %s, got %s", where,
-	                    r == J_APPLIST  ? "an application object or array"
+	                    r == J_APPLIST    ? "an application object or array"
 	                    : r == J_INSTLIST ? "an instance object or array"
 	                                      : "an object",
 	                    ex);
@@ -903,8 +944,8 @@ wrong_type:
  * 0 need more bytes. */
 static int json_decide(struct eureka_parser *p, size_t start)
 {
-	static const char *const wrapper[] = {"applications", "application", "versions__delta",
-	                                      "apps__hashcode", "name", "instance"};
+	static const char *const wrapper[] = {"applications",   "application", "versions__delta",
+	                                      "apps__hashcode", "name",        "instance"};
 	const char *d = p->head.data;
 	size_t n = p->head.len, i = start + 1, k;
 
@@ -920,7 +961,8 @@ static int json_decide(struct eureka_parser *p, size_t start)
 		return 0;
 	if (d[k] == '"') {
 		for (size_t w = 0; w < sizeof(wrapper) / sizeof(wrapper[0]); w++)
-			if (strlen(wrapper[w]) == k - i - 1 && memcmp(wrapper[w], d + i + 1, k - i - 1) == 0)
+			if (strlen(wrapper[w]) == k - i - 1 &&
+			    memcmp(wrapper[w], d + i + 1, k - i - 1) == 0)
 				return 1;
 	}
 	p->bare = true;
@@ -945,10 +987,11 @@ static void on_xml_error(void *ud, xmlErrorPtr e)
 	if (e->code == XML_ERR_DOCUMENT_END && (p->depth > 0 || !p->root_seen)) {
 		/* libxml2 says "Extra content at the end of the document" */
 		if (p->root_seen)
-			p->rc = esra_err_set(&p->err, ESRA_EPARSE,
-			                     "Eureka XML line %d: document is truncated (%zu elements "
-			                     "still open)",
-			                     e->line, p->depth);
+			p->rc =
+			    esra_err_set(&p->err, ESRA_EPARSE,
+			                 "Eureka XML line %d: document is truncated (%zu elements "
+			                 "still open)",
+			                 e->line, p->depth);
 		else
 			p->rc = esra_err_set(&p->err, ESRA_EPARSE,
 			                     "Eureka XML line %d: document is truncated (no root "
@@ -995,9 +1038,8 @@ static bool xml_leaf(enum xrole r)
 	       r == X_MKEY;
 }
 
-static void xml_start(void *ud, const xmlChar *localname, const xmlChar *prefix,
-                      const xmlChar *uri, int nb_ns, const xmlChar **ns, int nb_attr,
-                      int nb_def, const xmlChar **attrs)
+static void xml_start(void *ud, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri,
+                      int nb_ns, const xmlChar **ns, int nb_attr, int nb_def, const xmlChar **attrs)
 {
 	struct eureka_parser *p = ud;
 	const char *name = (const char *)localname;
@@ -1048,7 +1090,10 @@ static void xml_start(void *ud, const xmlChar *localname, const xmlChar *prefix,
 		break;
 	case X_INST:
 		f = fld_lookup(inst_fields, sizeof(inst_fields) / sizeof(inst_fields[0]), name);
-		r = f == F_LEASE ? X_LEASE : f == F_META ? X_META : f != F_NONE ? X_IFIELD : X_OTHER;
+		r = f == F_LEASE  ? X_LEASE
+		    : f == F_META ? X_META
+		    : f != F_NONE ? X_IFIELD
+		                  : X_OTHER;
 		break;
 	case X_LEASE:
 		f = fld_lookup(lease_fields, sizeof(lease_fields) / sizeof(lease_fields[0]), name);
@@ -1124,8 +1169,7 @@ static void xml_chars(void *ud, const xmlChar *ch, int len)
 		fail(p, ESRA_ENOMEM, "Eureka XML: out of memory");
 }
 
-static void xml_end(void *ud, const xmlChar *localname, const xmlChar *prefix,
-                    const xmlChar *uri)
+static void xml_end(void *ud, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri)
 {
 	struct eureka_parser *p = ud;
 	struct xframe fr;
@@ -1323,12 +1367,11 @@ static int check_utf8(struct eureka_parser *p, const char *data, size_t n)
 		if ((c & 0xC0) != 0x80)
 			goto bad;
 		p->u8_cp = (p->u8_cp << 6) | (c & 0x3F);
-		if (--p->u8_need == 0 &&
-		    (p->u8_cp < p->u8_min || p->u8_cp > 0x10FFFF ||
-		     (p->u8_cp >= 0xD800 && p->u8_cp <= 0xDFFF)))
+		if (--p->u8_need == 0 && (p->u8_cp < p->u8_min || p->u8_cp > 0x10FFFF ||
+		                          (p->u8_cp >= 0xD800 && p->u8_cp <= 0xDFFF)))
 			goto bad;
 		continue;
-bad:
+	bad:
 		return fail(p, ESRA_EPARSE,
 		            "Eureka %s: not valid UTF-8 at line %llu (byte 0x%02x at offset %llu)",
 		            p->fmt == '<' ? "XML" : "JSON", (unsigned long long)p->line, c,
@@ -1357,9 +1400,10 @@ static int sniff(struct eureka_parser *p, bool at_end, size_t *start, size_t *bo
 	if (i == n) {
 		if (!at_end && n < HEAD_MAX)
 			return 0;
-		return fail(p, ESRA_EPARSE, at_end ? "Eureka payload is empty"
-		                                   : "Eureka payload: only whitespace in the first "
-		                                     "64 KiB");
+		return fail(p, ESRA_EPARSE,
+		            at_end ? "Eureka payload is empty"
+		                   : "Eureka payload: only whitespace in the first "
+		                     "64 KiB");
 	}
 	if (d[i] != '<' && d[i] != '{')
 		return fail(p, ESRA_EPARSE,
@@ -1448,7 +1492,8 @@ int eureka_parser_finish(struct eureka_parser *p, struct eu_registry **out, stru
 	if (p->state == P_DETECT && start_parser(p, true) < 0)
 		return sticky(p, err);
 	if (p->u8_need != 0) {
-		fail(p, ESRA_EPARSE, "Eureka %s: not valid UTF-8: the input ends inside a character",
+		fail(p, ESRA_EPARSE,
+		     "Eureka %s: not valid UTF-8: the input ends inside a character",
 		     p->fmt == '<' ? "XML" : "JSON");
 		return sticky(p, err);
 	}
@@ -1458,8 +1503,9 @@ int eureka_parser_finish(struct eureka_parser *p, struct eu_registry **out, stru
 		if (rc != ESRA_OK)
 			json_fail(p, rc, &e);
 		else if (!p->bare && !p->seen_content)
-			fail(p, ESRA_EPARSE, "Eureka JSON: the object holds no applications, "
-			                     "application or instance");
+			fail(p, ESRA_EPARSE,
+			     "Eureka JSON: the object holds no applications, "
+			     "application or instance");
 	} else if (p->state == P_XML) {
 		xml_feed(p, NULL, 0, true);
 	}
@@ -1499,8 +1545,8 @@ struct eureka {
 	struct http *http;
 	enum eureka_format format;
 	size_t n;
-	char **urls;     /* with userinfo, ending in '/'; never put into a message */
-	char **shown;    /* the same without userinfo */
+	char **urls;  /* with userinfo, ending in '/'; never put into a message */
+	char **shown; /* the same without userinfo */
 	uint64_t bytes;
 };
 
@@ -1533,7 +1579,8 @@ struct eureka *eureka_new(const struct eureka_opts *opts, struct esra_err *err)
 		/* never print the url itself here: without a scheme, redaction cannot find
 		 * its userinfo */
 		if (len == 0 || len > ESRA_MAX_STRING ||
-		    (esra_strncasecmp(u, "http://", 7) != 0 && esra_strncasecmp(u, "https://", 8) != 0) ||
+		    (esra_strncasecmp(u, "http://", 7) != 0 &&
+		     esra_strncasecmp(u, "https://", 8) != 0) ||
 		    strpbrk(u, " \t\r\n?#") != NULL) {
 			esra_err_set(err, ESRA_ECONFIG,
 			             "eureka: urls[%zu] is not an http:// or https:// base URL", i);
@@ -1617,8 +1664,8 @@ static int build_url(const struct eureka *e, size_t peer, const char *path, cons
 }
 
 /* A message for a non-2xx answer; the body start helps (redacted by esra_err_set). */
-static int status_error(const struct eureka *e, size_t peer, const char *method,
-                        const char *what, const struct http_resp *resp, struct esra_err *err)
+static int status_error(const struct eureka *e, size_t peer, const char *method, const char *what,
+                        const struct http_resp *resp, struct esra_err *err)
 {
 	const char *u = e->shown[peer];
 	char ex[80];
@@ -1713,8 +1760,7 @@ out:
 	return rc;
 }
 
-int eureka_fetch_peer(struct eureka *e, size_t peer, struct eu_registry **out,
-                      struct esra_err *err)
+int eureka_fetch_peer(struct eureka *e, size_t peer, struct eu_registry **out, struct esra_err *err)
 {
 	long status;
 
@@ -1774,11 +1820,14 @@ int eureka_get_instance(struct eureka *e, size_t peer, const char *app, const ch
 
 	*out = NULL;
 	if (app == NULL || id == NULL || app[0] == '\0' || id[0] == '\0')
-		return esra_err_set(err, ESRA_EINVAL, "eureka: get instance needs an app and an id");
+		return esra_err_set(err, ESRA_EINVAL,
+		                    "eureka: get instance needs an app and an id");
 	rc = get_registry(e, peer, "apps", app, id, out, &status, err);
 	if (rc == ESRA_OK && (*out)->n_inst != 1) {
-		rc = esra_err_set(err, ESRA_EPARSE, "eureka %s: GET apps/%s/%s: %zu instances in "
-		                  "the answer, expected 1", e->shown[peer], app, id, (*out)->n_inst);
+		rc = esra_err_set(err, ESRA_EPARSE,
+		                  "eureka %s: GET apps/%s/%s: %zu instances in "
+		                  "the answer, expected 1",
+		                  e->shown[peer], app, id, (*out)->n_inst);
 		model_reg_free(*out);
 		*out = NULL;
 	}

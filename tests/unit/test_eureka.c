@@ -27,25 +27,27 @@ static void dump(const struct eu_registry *r, struct buf *b)
 {
 	assert_int_equal(buf_printf(b, "vd=%lld hash=%s n=%zu apps=%zu\n",
 	                            (long long)r->versions_delta, r->apps_hashcode, r->n_inst,
-	                            r->n_apps), 0);
+	                            r->n_apps),
+	                 0);
 	for (size_t i = 0; i < r->n_apps; i++)
-		assert_int_equal(buf_printf(b, "app %s %zu+%zu\n", r->apps[i].name, r->apps[i].first,
-		                            r->apps[i].count), 0);
+		assert_int_equal(buf_printf(b, "app %s %zu+%zu\n", r->apps[i].name,
+		                            r->apps[i].first, r->apps[i].count),
+		                 0);
 	for (size_t i = 0; i < r->n_inst; i++) {
 		const struct eu_instance *in = &r->inst[i];
 		assert_int_equal(
-			buf_printf(b,
-			           "%s|%s|%s|%s|%u|%d|%d|%d/%d|%d/%d|%d|%d|%s|%lld|%lld|%lld|%lld|"
-			           "%lld|%lld|%d|%d|%d|",
-			           in->app, in->instance_id, in->hostname, in->ip_str, in->ip,
-			           in->ip_valid, in->hostname_is_ip, in->port, in->port_enabled,
-			           in->secure_port, in->secure_port_enabled, in->status, in->overridden,
-			           in->vip_address, (long long)in->registration_ms,
-			           (long long)in->last_renewal_ms, (long long)in->eviction_ms,
-			           (long long)in->service_up_ms, (long long)in->last_updated_ms,
-			           (long long)in->last_dirty_ms, in->lease_duration_s,
-			           in->renewal_interval_s, in->action),
-			0);
+		    buf_printf(b,
+		               "%s|%s|%s|%s|%u|%d|%d|%d/%d|%d/%d|%d|%d|%s|%lld|%lld|%lld|%lld|"
+		               "%lld|%lld|%d|%d|%d|",
+		               in->app, in->instance_id, in->hostname, in->ip_str, in->ip,
+		               in->ip_valid, in->hostname_is_ip, in->port, in->port_enabled,
+		               in->secure_port, in->secure_port_enabled, in->status, in->overridden,
+		               in->vip_address, (long long)in->registration_ms,
+		               (long long)in->last_renewal_ms, (long long)in->eviction_ms,
+		               (long long)in->service_up_ms, (long long)in->last_updated_ms,
+		               (long long)in->last_dirty_ms, in->lease_duration_s,
+		               in->renewal_interval_s, in->action),
+		    0);
 		for (const char *m = in->metadata; m != NULL && *m != '\0';) {
 			const char *v = m + strlen(m) + 1;
 			assert_int_equal(buf_printf(b, "%s=%s;", m, v), 0);
@@ -120,8 +122,7 @@ static struct eu_registry *parse_fixture(const char *rel)
 	return ref;
 }
 
-static const struct eu_instance *find(const struct eu_registry *r, const char *app,
-                                      const char *id)
+static const struct eu_instance *find(const struct eu_registry *r, const char *app, const char *id)
 {
 	const struct eu_instance *in = model_reg_find(r, app, id);
 
@@ -183,8 +184,8 @@ static void test_eureka_prometheus_xml_registry_has_two_apps_four_instances(void
 	                    "config-service001.test.com:config-service:8080");
 	/* two instances share one ipAddr */
 	assert_string_equal(
-		find(r, "CONFIG-SERVICE", "config-service002.test.com:config-service:8080")->ip_str,
-		"192.133.83.31");
+	    find(r, "CONFIG-SERVICE", "config-service002.test.com:config-service:8080")->ip_str,
+	    "192.133.83.31");
 	in = find(r, "META-SERVICE", "meta-service002.test.com:meta-service:8080");
 	assert_string_equal(in->ip_str, "192.133.87.237");
 	assert_int_equal(in->secure_port, 443);
@@ -331,7 +332,8 @@ static void test_eureka_fargo_old_registry_without_instance_ids(void **state)
 	assert_int_equal(in->port, 7100);
 	assert_int_equal(in->last_dirty_ms, 1401527685391LL);
 	assert_int_equal(in->action, EU_ACT_ADDED);
-	assert_string_equal(model_inst_meta(in, "swagger-api-docs"), "https://qa22gs:7100/api-docs");
+	assert_string_equal(model_inst_meta(in, "swagger-api-docs"),
+	                    "https://qa22gs:7100/api-docs");
 	model_reg_free(r);
 }
 
@@ -413,17 +415,17 @@ static void test_eureka_bare_xml_instance_as_get_instance_returns(void **state)
 static void test_eureka_json_instance_wrapper_as_get_instance_returns(void **state)
 {
 	struct eu_registry *r = parse_str(
-		"{\"instance\":{\"instanceId\":\"a:gbs-cms:8080\",\"hostName\":\"10.0.3.121\","
-		"\"app\":\"GBS-CMS\",\"ipAddr\":\"10.0.3.121\",\"status\":\"DOWN\","
-		"\"port\":8080,\"securePort\":\"8443\",\"metadata\":{\"@class\":\"x\","
-		"\"zone\":\"a\",\"n\":5,\"b\":true,\"z\":null}}}");
+	    "{\"instance\":{\"instanceId\":\"a:gbs-cms:8080\",\"hostName\":\"10.0.3.121\","
+	    "\"app\":\"GBS-CMS\",\"ipAddr\":\"10.0.3.121\",\"status\":\"DOWN\","
+	    "\"port\":8080,\"securePort\":\"8443\",\"metadata\":{\"@class\":\"x\","
+	    "\"zone\":\"a\",\"n\":5,\"b\":true,\"z\":null}}}");
 	const struct eu_instance *in = find(r, "gbs-cms", "a:gbs-cms:8080");
 
 	(void)state;
 	assert_true(in->hostname_is_ip);
 	assert_true(in->ip_valid);
 	assert_int_equal(in->port, 8080);
-	assert_true(in->port_enabled);      /* default for port */
+	assert_true(in->port_enabled); /* default for port */
 	assert_int_equal(in->secure_port, 8443);
 	assert_false(in->secure_port_enabled); /* default for securePort */
 	assert_int_equal(in->status, EU_DOWN);
@@ -438,19 +440,19 @@ static void test_eureka_json_instance_wrapper_as_get_instance_returns(void **sta
 static void test_eureka_xml_application_root_and_late_name(void **state)
 {
 	struct eu_registry *r = parse_str(
-		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<application>"
-		"<instance><hostName>h1</hostName><vipAddress>a,b</vipAddress>"
-		"<overriddenStatus>DOWN</overriddenStatus>"
-		"<overriddenstatus>OUT_OF_SERVICE</overriddenstatus>"
-		"<port>80</port><securePort enabled=\"true\">443</securePort>"
-		"<leaseInfo><lastRenewalTimestamp>5</lastRenewalTimestamp>"
-		"<renewalTimestamp>4</renewalTimestamp><durationInSecs>30</durationInSecs>"
-		"</leaseInfo><metadata><a>x &amp; y</a><b><![CDATA[<z>]]></b></metadata></instance>"
-		"<name>LATE</name></application>");
+	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<application>"
+	    "<instance><hostName>h1</hostName><vipAddress>a,b</vipAddress>"
+	    "<overriddenStatus>DOWN</overriddenStatus>"
+	    "<overriddenstatus>OUT_OF_SERVICE</overriddenstatus>"
+	    "<port>80</port><securePort enabled=\"true\">443</securePort>"
+	    "<leaseInfo><lastRenewalTimestamp>5</lastRenewalTimestamp>"
+	    "<renewalTimestamp>4</renewalTimestamp><durationInSecs>30</durationInSecs>"
+	    "</leaseInfo><metadata><a>x &amp; y</a><b><![CDATA[<z>]]></b></metadata></instance>"
+	    "<name>LATE</name></application>");
 	const struct eu_instance *in = find(r, "LATE", "h1");
 
 	(void)state;
-	assert_string_equal(in->app, "LATE"); /* name after the instances still applies */
+	assert_string_equal(in->app, "LATE");        /* name after the instances still applies */
 	assert_string_equal(in->vip_address, "a,b"); /* comma list kept as sent */
 	assert_int_equal(in->overridden, EU_DOWN);   /* camelCase wins in XML too */
 	assert_int_equal(in->last_renewal_ms, 5);
@@ -465,11 +467,11 @@ static void test_eureka_xml_application_root_and_late_name(void **state)
 static void test_eureka_json_app_name_after_instances_and_legacy_field_order(void **state)
 {
 	struct eu_registry *r = parse_str(
-		"\xEF\xBB\xBF {\"applications\":{\"application\":[{\"instance\":[{\"hostName\":\"h\","
-		"\"overriddenstatus\":\"DOWN\",\"overriddenStatus\":\"UP\",\"leaseInfo\":"
-		"{\"renewalTimestamp\":4,\"lastRenewalTimestamp\":5}}],\"name\":\"LATE\"},"
-		"{\"name\":\"EMPTY\",\"instance\":null},{\"name\":\"X\",\"instance\":[]}],"
-		"\"apps__hashcode\":null,\"versions__delta\":7}}");
+	    "\xEF\xBB\xBF {\"applications\":{\"application\":[{\"instance\":[{\"hostName\":\"h\","
+	    "\"overriddenstatus\":\"DOWN\",\"overriddenStatus\":\"UP\",\"leaseInfo\":"
+	    "{\"renewalTimestamp\":4,\"lastRenewalTimestamp\":5}}],\"name\":\"LATE\"},"
+	    "{\"name\":\"EMPTY\",\"instance\":null},{\"name\":\"X\",\"instance\":[]}],"
+	    "\"apps__hashcode\":null,\"versions__delta\":7}}");
 	const struct eu_instance *in = find(r, "LATE", "h");
 
 	(void)state;
@@ -535,8 +537,8 @@ static void check_bad(const char *name, const char *data, size_t len, int code, 
 		else
 			rc = parse_pieces(data, len, mode == 1 ? 1 : 0, 13, &r, &err);
 		if (rc != code || strstr(err.msg, want) == NULL)
-			fail_msg("%s (mode %d): got %d \"%s\", want %d \"%s\"", name, mode, rc, err.msg,
-			         code, want);
+			fail_msg("%s (mode %d): got %d \"%s\", want %d \"%s\"", name, mode, rc,
+			         err.msg, code, want);
 		assert_int_equal(err.code, code);
 		assert_null(r);
 	}
@@ -636,9 +638,8 @@ static void test_eureka_xml_whitespace_between_many_elements_is_not_capped(void 
 	buf_init(&b, 0);
 	assert_int_equal(buf_puts(&b, "<applications>\n  <application>\n    <name>BIG</name>"), 0);
 	for (int i = 0; i < 15000; i++)
-		assert_int_equal(buf_printf(&b, "\n      <instance><hostName>h%d</hostName></instance>",
-		                            i),
-		                 0);
+		assert_int_equal(
+		    buf_printf(&b, "\n      <instance><hostName>h%d</hostName></instance>", i), 0);
 	assert_int_equal(buf_puts(&b, "\n  </application>\n</applications>\n"), 0);
 	assert_int_equal(parse_pieces(b.data, b.len, 16384, 0, &r, &err), ESRA_OK);
 	assert_int_equal(r->n_inst, 15000);
@@ -696,59 +697,69 @@ static char *gen_registry(size_t n_inst, size_t per_app, bool xml, size_t *len)
 			unsigned ip3 = (unsigned)(k >> 8) & 255, ip4 = (unsigned)k & 255;
 			if (xml)
 				assert_int_equal(
-					buf_printf(&b,
-					           "<instance><instanceId>c%06zx:app-%zu:8080</instanceId>"
-					           "<hostName>c%06zx</hostName><app>APP-%zu</app>"
-					           "<ipAddr>10.1.%u.%u</ipAddr><status>UP</status>"
-					           "<overriddenstatus>UNKNOWN</overriddenstatus>"
-					           "<port enabled=\"true\">8080</port>"
-					           "<securePort enabled=\"false\">443</securePort>"
-					           "<countryId>1</countryId><dataCenterInfo class=\"com.netflix."
-					           "appinfo.InstanceInfo$DefaultDataCenterInfo\"><name>MyOwn"
-					           "</name></dataCenterInfo><leaseInfo><renewalIntervalInSecs>30"
-					           "</renewalIntervalInSecs><durationInSecs>90</durationInSecs>"
-					           "<registrationTimestamp>1700000000000</registrationTimestamp>"
-					           "<lastRenewalTimestamp>1700000030000</lastRenewalTimestamp>"
-					           "<evictionTimestamp>0</evictionTimestamp><serviceUpTimestamp>"
-					           "1700000000000</serviceUpTimestamp></leaseInfo><metadata>"
-					           "<management.port>8081</management.port><zone>z1</zone>"
-					           "</metadata><homePageUrl>http://c%06zx:8080/</homePageUrl>"
-					           "<statusPageUrl>http://c%06zx:8080/actuator/info"
-					           "</statusPageUrl><healthCheckUrl>http://c%06zx:8080/actuator/"
-					           "health</healthCheckUrl><vipAddress>app-%zu</vipAddress>"
-					           "<secureVipAddress>app-%zu</secureVipAddress>"
-					           "<isCoordinatingDiscoveryServer>false"
-					           "</isCoordinatingDiscoveryServer><lastUpdatedTimestamp>"
-					           "1700000000000</lastUpdatedTimestamp><lastDirtyTimestamp>"
-					           "1700000000000</lastDirtyTimestamp><actionType>ADDED"
-					           "</actionType></instance>",
-					           k, a, k, a, ip3, ip4, k, k, k, a, a),
-					0);
+				    buf_printf(
+				        &b,
+				        "<instance><instanceId>c%06zx:app-%zu:8080</instanceId>"
+				        "<hostName>c%06zx</hostName><app>APP-%zu</app>"
+				        "<ipAddr>10.1.%u.%u</ipAddr><status>UP</status>"
+				        "<overriddenstatus>UNKNOWN</overriddenstatus>"
+				        "<port enabled=\"true\">8080</port>"
+				        "<securePort enabled=\"false\">443</securePort>"
+				        "<countryId>1</countryId><dataCenterInfo "
+				        "class=\"com.netflix."
+				        "appinfo.InstanceInfo$DefaultDataCenterInfo\"><name>MyOwn"
+				        "</name></"
+				        "dataCenterInfo><leaseInfo><renewalIntervalInSecs>30"
+				        "</renewalIntervalInSecs><durationInSecs>90</"
+				        "durationInSecs>"
+				        "<registrationTimestamp>1700000000000</"
+				        "registrationTimestamp>"
+				        "<lastRenewalTimestamp>1700000030000</lastRenewalTimestamp>"
+				        "<evictionTimestamp>0</"
+				        "evictionTimestamp><serviceUpTimestamp>"
+				        "1700000000000</serviceUpTimestamp></leaseInfo><metadata>"
+				        "<management.port>8081</management.port><zone>z1</zone>"
+				        "</metadata><homePageUrl>http://c%06zx:8080/</homePageUrl>"
+				        "<statusPageUrl>http://c%06zx:8080/actuator/info"
+				        "</statusPageUrl><healthCheckUrl>http://c%06zx:8080/"
+				        "actuator/"
+				        "health</healthCheckUrl><vipAddress>app-%zu</vipAddress>"
+				        "<secureVipAddress>app-%zu</secureVipAddress>"
+				        "<isCoordinatingDiscoveryServer>false"
+				        "</isCoordinatingDiscoveryServer><lastUpdatedTimestamp>"
+				        "1700000000000</lastUpdatedTimestamp><lastDirtyTimestamp>"
+				        "1700000000000</lastDirtyTimestamp><actionType>ADDED"
+				        "</actionType></instance>",
+				        k, a, k, a, ip3, ip4, k, k, k, a, a),
+				    0);
 			else
 				assert_int_equal(
-					buf_printf(&b,
-					           "%s{\"instanceId\":\"c%06zx:app-%zu:8080\",\"hostName\":"
-					           "\"c%06zx\",\"app\":\"APP-%zu\",\"ipAddr\":\"10.1.%u.%u\","
-					           "\"status\":\"UP\",\"overriddenStatus\":\"UNKNOWN\","
-					           "\"port\":{\"$\":8080,\"@enabled\":\"true\"},\"securePort\":"
-					           "{\"$\":443,\"@enabled\":\"false\"},\"countryId\":1,"
-					           "\"dataCenterInfo\":{\"@class\":\"com.netflix.appinfo."
-					           "InstanceInfo$DefaultDataCenterInfo\",\"name\":\"MyOwn\"},"
-					           "\"leaseInfo\":{\"renewalIntervalInSecs\":30,"
-					           "\"durationInSecs\":90,\"registrationTimestamp\":"
-					           "1700000000000,\"lastRenewalTimestamp\":1700000030000,"
-					           "\"evictionTimestamp\":0,\"serviceUpTimestamp\":"
-					           "1700000000000},\"metadata\":{\"management.port\":\"8081\","
-					           "\"zone\":\"z1\"},\"homePageUrl\":\"http://c%06zx:8080/\","
-					           "\"statusPageUrl\":\"http://c%06zx:8080/actuator/info\","
-					           "\"healthCheckUrl\":\"http://c%06zx:8080/actuator/health\","
-					           "\"vipAddress\":\"app-%zu\",\"secureVipAddress\":\"app-%zu\","
-					           "\"isCoordinatingDiscoveryServer\":\"false\","
-					           "\"lastUpdatedTimestamp\":\"1700000000000\","
-					           "\"lastDirtyTimestamp\":\"1700000000000\","
-					           "\"actionType\":\"ADDED\"}",
-					           i ? "," : "", k, a, k, a, ip3, ip4, k, k, k, a, a),
-					0);
+				    buf_printf(
+				        &b,
+				        "%s{\"instanceId\":\"c%06zx:app-%zu:8080\",\"hostName\":"
+				        "\"c%06zx\",\"app\":\"APP-%zu\",\"ipAddr\":\"10.1.%u.%u\","
+				        "\"status\":\"UP\",\"overriddenStatus\":\"UNKNOWN\","
+				        "\"port\":{\"$\":8080,\"@enabled\":\"true\"},"
+				        "\"securePort\":"
+				        "{\"$\":443,\"@enabled\":\"false\"},\"countryId\":1,"
+				        "\"dataCenterInfo\":{\"@class\":\"com.netflix.appinfo."
+				        "InstanceInfo$DefaultDataCenterInfo\",\"name\":\"MyOwn\"},"
+				        "\"leaseInfo\":{\"renewalIntervalInSecs\":30,"
+				        "\"durationInSecs\":90,\"registrationTimestamp\":"
+				        "1700000000000,\"lastRenewalTimestamp\":1700000030000,"
+				        "\"evictionTimestamp\":0,\"serviceUpTimestamp\":"
+				        "1700000000000},\"metadata\":{\"management.port\":\"8081\","
+				        "\"zone\":\"z1\"},\"homePageUrl\":\"http://c%06zx:8080/\","
+				        "\"statusPageUrl\":\"http://c%06zx:8080/actuator/info\","
+				        "\"healthCheckUrl\":\"http://c%06zx:8080/actuator/health\","
+				        "\"vipAddress\":\"app-%zu\",\"secureVipAddress\":\"app-%"
+				        "zu\","
+				        "\"isCoordinatingDiscoveryServer\":\"false\","
+				        "\"lastUpdatedTimestamp\":\"1700000000000\","
+				        "\"lastDirtyTimestamp\":\"1700000000000\","
+				        "\"actionType\":\"ADDED\"}",
+				        i ? "," : "", k, a, k, a, ip3, ip4, k, k, k, a, a),
+				    0);
 		}
 		assert_int_equal(buf_puts(&b, xml ? "</application>" : "]}"), 0);
 	}
@@ -804,16 +815,16 @@ static void test_eureka_memory_grows_linearly_with_instances(void **state)
 
 struct req_rec {
 	char method[16];
-	char uri[512];        /* raw, as sent (percent-encoding intact) */
+	char uri[512]; /* raw, as sent (percent-encoding intact) */
 	char accept[128];
 	char user[64], pass[64];
-	bool replication;     /* x-netflix-discovery-replication was sent */
+	bool replication; /* x-netflix-discovery-replication was sent */
 };
 
 struct srv {
 	struct MHD_Daemon *d;
 	unsigned short port;
-	char base[128];       /* http://127.0.0.1:PORT/eureka/ */
+	char base[128]; /* http://127.0.0.1:PORT/eureka/ */
 	unsigned status;
 	const char *body;
 	size_t body_len;
@@ -847,8 +858,8 @@ static void on_done(void *cls, struct MHD_Connection *c, void **con_cls,
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload, size_t *upload_size, void **con_cls)
+                                  const char *method, const char *version, const char *upload,
+                                  size_t *upload_size, void **con_cls)
 {
 	struct srv *s = cls;
 	struct conn_state *cs = *con_cls;
@@ -875,16 +886,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	snprintf(s->last.uri, sizeof(s->last.uri), "%s", cs->uri);
 	v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept");
 	snprintf(s->last.accept, sizeof(s->last.accept), "%s", v != NULL ? v : "");
-	s->last.replication =
-		MHD_lookup_connection_value(c, MHD_HEADER_KIND, "x-netflix-discovery-replication") !=
-		NULL;
+	s->last.replication = MHD_lookup_connection_value(
+	                          c, MHD_HEADER_KIND, "x-netflix-discovery-replication") != NULL;
 	user = MHD_basic_auth_get_username_password(c, &pass);
 	snprintf(s->last.user, sizeof(s->last.user), "%s", user != NULL ? user : "");
 	snprintf(s->last.pass, sizeof(s->last.pass), "%s", pass != NULL ? pass : "");
 	MHD_free(user);
 	MHD_free(pass);
 	pthread_mutex_unlock(&s->mu);
-	resp = MHD_create_response_from_buffer(s->body_len, (void *)s->body, MHD_RESPMEM_PERSISTENT);
+	resp =
+	    MHD_create_response_from_buffer(s->body_len, (void *)s->body, MHD_RESPMEM_PERSISTENT);
 	if (resp == NULL)
 		return MHD_NO;
 	if (s->ctype != NULL)
@@ -1006,17 +1017,17 @@ static struct eureka *client(const char *const *urls, size_t n, enum eureka_form
 }
 
 static const char JSON_REG[] =
-	"{\"applications\":{\"versions__delta\":\"4\",\"apps__hashcode\":\"UP_1_\","
-	"\"application\":[{\"name\":\"GBS-CMS\",\"instance\":[{\"instanceId\":\"a1b2:gbs-cms:8080\","
-	"\"hostName\":\"a1b2\",\"app\":\"GBS-CMS\",\"ipAddr\":\"10.0.3.121\",\"status\":\"UP\","
-	"\"port\":{\"$\":8080,\"@enabled\":\"true\"}}]}]}}";
+    "{\"applications\":{\"versions__delta\":\"4\",\"apps__hashcode\":\"UP_1_\","
+    "\"application\":[{\"name\":\"GBS-CMS\",\"instance\":[{\"instanceId\":\"a1b2:gbs-cms:8080\","
+    "\"hostName\":\"a1b2\",\"app\":\"GBS-CMS\",\"ipAddr\":\"10.0.3.121\",\"status\":\"UP\","
+    "\"port\":{\"$\":8080,\"@enabled\":\"true\"}}]}]}}";
 static const char XML_REG[] =
-	"<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<applications>"
-	"<versions__delta>4</versions__delta><apps__hashcode>UP_1_</apps__hashcode>"
-	"<application><name>GBS-CMS</name><instance><instanceId>a1b2:gbs-cms:8080</instanceId>"
-	"<hostName>a1b2</hostName><app>GBS-CMS</app><ipAddr>10.0.3.121</ipAddr>"
-	"<status>UP</status><port enabled=\"true\">8080</port></instance></application>"
-	"</applications>";
+    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<applications>"
+    "<versions__delta>4</versions__delta><apps__hashcode>UP_1_</apps__hashcode>"
+    "<application><name>GBS-CMS</name><instance><instanceId>a1b2:gbs-cms:8080</instanceId>"
+    "<hostName>a1b2</hostName><app>GBS-CMS</app><ipAddr>10.0.3.121</ipAddr>"
+    "<status>UP</status><port enabled=\"true\">8080</port></instance></application>"
+    "</applications>";
 #define PASSWORD "s3cr3t-pw"
 
 static void no_password(const struct esra_err *err)
@@ -1399,38 +1410,38 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_eureka_prometheus_xml_registry_has_two_apps_four_instances),
-		cmocka_unit_test(test_eureka_empty_xml_registry_keeps_delta_and_empty_hashcode),
-		cmocka_unit_test(test_eureka_steeltoe_full_json_reads_port_object_and_legacy_renewal),
-		cmocka_unit_test(test_eureka_steeltoe_delta_json_has_modified_action),
-		cmocka_unit_test(test_eureka_collapsed_application_without_instances_is_empty),
-		cmocka_unit_test(test_eureka_one_application_with_collapsed_instance_names_it),
-		cmocka_unit_test(test_eureka_overridden_status_camel_case_wins),
-		cmocka_unit_test(test_eureka_fargo_old_registry_without_instance_ids),
-		cmocka_unit_test(test_eureka_fargo_post_v122_numbers_and_strings_agree),
-		cmocka_unit_test(test_eureka_asgard_xml_invalid_ip_is_not_an_error),
-		cmocka_unit_test(test_eureka_bare_xml_instance_as_get_instance_returns),
-		cmocka_unit_test(test_eureka_json_instance_wrapper_as_get_instance_returns),
-		cmocka_unit_test(test_eureka_xml_application_root_and_late_name),
-		cmocka_unit_test(test_eureka_json_app_name_after_instances_and_legacy_field_order),
-		cmocka_unit_test(test_eureka_null_application_list_is_empty),
-		cmocka_unit_test(test_eureka_parse_i64_accepts_only_integers),
-		cmocka_unit_test(test_eureka_every_bad_fixture_is_a_clear_error),
-		cmocka_unit_test(test_eureka_huge_values_are_too_large),
-		cmocka_unit_test(test_eureka_xml_whitespace_between_many_elements_is_not_capped),
-		cmocka_unit_test(test_eureka_parser_errors_are_sticky_and_finish_once),
-		cmocka_unit_test(test_eureka_memory_grows_linearly_with_instances),
-		cmocka_unit_test(test_eureka_fetch_json_sends_accept_and_basic_auth),
-		cmocka_unit_test(test_eureka_fetch_xml_sends_xml_accept),
-		cmocka_unit_test(test_eureka_failover_skips_dead_500_and_403_peers),
-		cmocka_unit_test(test_eureka_403_is_not_ready_not_empty),
-		cmocka_unit_test(test_eureka_401_is_auth_error_without_password),
-		cmocka_unit_test(test_eureka_errors_never_show_the_password),
-		cmocka_unit_test(test_eureka_body_over_cap_is_too_large),
-		cmocka_unit_test(test_eureka_silent_server_times_out_within_timeout),
-		cmocka_unit_test(test_eureka_get_instance_404_is_not_found),
-		cmocka_unit_test(test_eureka_writes_use_the_rest_operations_without_replication),
-		cmocka_unit_test(test_eureka_new_rejects_bad_urls_without_echoing_them),
+	    cmocka_unit_test(test_eureka_prometheus_xml_registry_has_two_apps_four_instances),
+	    cmocka_unit_test(test_eureka_empty_xml_registry_keeps_delta_and_empty_hashcode),
+	    cmocka_unit_test(test_eureka_steeltoe_full_json_reads_port_object_and_legacy_renewal),
+	    cmocka_unit_test(test_eureka_steeltoe_delta_json_has_modified_action),
+	    cmocka_unit_test(test_eureka_collapsed_application_without_instances_is_empty),
+	    cmocka_unit_test(test_eureka_one_application_with_collapsed_instance_names_it),
+	    cmocka_unit_test(test_eureka_overridden_status_camel_case_wins),
+	    cmocka_unit_test(test_eureka_fargo_old_registry_without_instance_ids),
+	    cmocka_unit_test(test_eureka_fargo_post_v122_numbers_and_strings_agree),
+	    cmocka_unit_test(test_eureka_asgard_xml_invalid_ip_is_not_an_error),
+	    cmocka_unit_test(test_eureka_bare_xml_instance_as_get_instance_returns),
+	    cmocka_unit_test(test_eureka_json_instance_wrapper_as_get_instance_returns),
+	    cmocka_unit_test(test_eureka_xml_application_root_and_late_name),
+	    cmocka_unit_test(test_eureka_json_app_name_after_instances_and_legacy_field_order),
+	    cmocka_unit_test(test_eureka_null_application_list_is_empty),
+	    cmocka_unit_test(test_eureka_parse_i64_accepts_only_integers),
+	    cmocka_unit_test(test_eureka_every_bad_fixture_is_a_clear_error),
+	    cmocka_unit_test(test_eureka_huge_values_are_too_large),
+	    cmocka_unit_test(test_eureka_xml_whitespace_between_many_elements_is_not_capped),
+	    cmocka_unit_test(test_eureka_parser_errors_are_sticky_and_finish_once),
+	    cmocka_unit_test(test_eureka_memory_grows_linearly_with_instances),
+	    cmocka_unit_test(test_eureka_fetch_json_sends_accept_and_basic_auth),
+	    cmocka_unit_test(test_eureka_fetch_xml_sends_xml_accept),
+	    cmocka_unit_test(test_eureka_failover_skips_dead_500_and_403_peers),
+	    cmocka_unit_test(test_eureka_403_is_not_ready_not_empty),
+	    cmocka_unit_test(test_eureka_401_is_auth_error_without_password),
+	    cmocka_unit_test(test_eureka_errors_never_show_the_password),
+	    cmocka_unit_test(test_eureka_body_over_cap_is_too_large),
+	    cmocka_unit_test(test_eureka_silent_server_times_out_within_timeout),
+	    cmocka_unit_test(test_eureka_get_instance_404_is_not_found),
+	    cmocka_unit_test(test_eureka_writes_use_the_rest_operations_without_replication),
+	    cmocka_unit_test(test_eureka_new_rejects_bad_urls_without_echoing_them),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
