@@ -49,53 +49,47 @@ enum fld {
 	F_SVCUP,
 };
 
-struct fld_name {
-	const char *name;
-	enum fld f;
+/* Field names by enum fld (the same in JSON and XML); F_NONE ends each group. */
+static const char *const fld_names[] = {
+    [F_NONE] = "field",
+    [F_ID] = "instanceId",
+    [F_HOST] = "hostName",
+    [F_APP] = "app",
+    [F_IP] = "ipAddr",
+    [F_STATUS] = "status",
+    [F_OVR] = "overriddenStatus",
+    [F_OVR_LOWER] = "overriddenstatus",
+    [F_PORT] = "port",
+    [F_SPORT] = "securePort",
+    [F_VIP] = "vipAddress",
+    [F_UPDATED] = "lastUpdatedTimestamp",
+    [F_DIRTY] = "lastDirtyTimestamp",
+    [F_ACTION] = "actionType",
+    [F_LEASE] = "leaseInfo",
+    [F_META] = "metadata",
+    [F_RENEW_INT] = "renewalIntervalInSecs",
+    [F_DURATION] = "durationInSecs",
+    [F_REG] = "registrationTimestamp",
+    [F_LAST_RENEW] = "lastRenewalTimestamp",
+    [F_RENEW_LEGACY] = "renewalTimestamp",
+    [F_EVICT] = "evictionTimestamp",
+    [F_SVCUP] = "serviceUpTimestamp",
 };
-
-static const struct fld_name inst_fields[] = {
-    {"instanceId", F_ID},
-    {"hostName", F_HOST},
-    {"app", F_APP},
-    {"ipAddr", F_IP},
-    {"status", F_STATUS},
-    {"overriddenStatus", F_OVR},
-    {"overriddenstatus", F_OVR_LOWER},
-    {"port", F_PORT},
-    {"securePort", F_SPORT},
-    {"vipAddress", F_VIP},
-    {"lastUpdatedTimestamp", F_UPDATED},
-    {"lastDirtyTimestamp", F_DIRTY},
-    {"actionType", F_ACTION},
-    {"leaseInfo", F_LEASE},
-    {"metadata", F_META},
-};
-
-static const struct fld_name lease_fields[] = {
-    {"renewalIntervalInSecs", F_RENEW_INT}, {"durationInSecs", F_DURATION},
-    {"registrationTimestamp", F_REG},       {"lastRenewalTimestamp", F_LAST_RENEW},
-    {"renewalTimestamp", F_RENEW_LEGACY},   {"evictionTimestamp", F_EVICT},
-    {"serviceUpTimestamp", F_SVCUP},
-};
-
-static enum fld fld_lookup(const struct fld_name *t, size_t n, const char *name)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(t[i].name, name) == 0)
-			return t[i].f;
-	return F_NONE;
-}
 
 static const char *fld_label(enum fld f)
 {
-	for (size_t i = 0; i < sizeof(inst_fields) / sizeof(inst_fields[0]); i++)
-		if (inst_fields[i].f == f)
-			return inst_fields[i].name;
-	for (size_t i = 0; i < sizeof(lease_fields) / sizeof(lease_fields[0]); i++)
-		if (lease_fields[i].f == f)
-			return lease_fields[i].name;
-	return "field";
+	return fld_names[f];
+}
+
+/* The instance member (lease = false) or leaseInfo member (lease = true) called name. */
+static enum fld fld_lookup(bool lease, const char *name)
+{
+	enum fld lo = lease ? F_RENEW_INT : F_ID, hi = lease ? F_SVCUP : F_META;
+
+	for (enum fld f = lo; f <= hi; f++)
+		if (name[0] == fld_names[f][0] && strcmp(name, fld_names[f]) == 0)
+			return f;
+	return F_NONE;
 }
 
 static bool is_space(char c)
@@ -649,6 +643,25 @@ static const char *cjson_type(const cJSON *v)
 	return "an object";
 }
 
+/* Decimal text of v into out (at least 21 bytes); returns its length. */
+static size_t fmt_i64(int64_t v, char *out)
+{
+	char rev[24];
+	size_t n = 0, len = 0;
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+	do {
+		rev[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		out[len++] = '-';
+	while (n > 0)
+		out[len++] = rev[--n];
+	out[len] = '\0';
+	return len;
+}
+
 /* A JSON scalar as text: strings as they are, integers printed, booleans as true/false.
  * Returns 1 for null (absent). tmp holds printed numbers. */
 static int json_text(const cJSON *v, bool want_string, const char *label, char tmp[32],
@@ -667,9 +680,8 @@ static int json_text(const cJSON *v, bool want_string, const char *label, char t
 			return esra_err_set(err, ESRA_EPARSE, "%s: %g is not an integer", label, d);
 		if (fabs(d) > 9007199254740992.0)
 			return esra_err_set(err, ESRA_EPARSE, "%s: %g is out of range", label, d);
-		snprintf(tmp, 32, "%.0f", d);
+		*n = fmt_i64((int64_t)d, tmp);
 		*s = tmp;
-		*n = strlen(tmp);
 		return ESRA_OK;
 	}
 	if (!want_string && cJSON_IsBool(v)) {
@@ -794,8 +806,7 @@ static int json_lease(struct eureka_parser *p, struct eu_instance *in, const cJS
 		int rc;
 		if (c->string == NULL)
 			continue;
-		f = fld_lookup(lease_fields, sizeof(lease_fields) / sizeof(lease_fields[0]),
-		               c->string);
+		f = fld_lookup(true, c->string);
 		if (f == F_NONE)
 			continue;
 		rc = json_scalar_field(p, in, f, c, err);
@@ -833,8 +844,7 @@ static int json_instance(struct eureka_parser *p, const char *json, size_t len,
 		enum fld f;
 		if (c->string == NULL)
 			continue;
-		f = fld_lookup(inst_fields, sizeof(inst_fields) / sizeof(inst_fields[0]),
-		               c->string);
+		f = fld_lookup(false, c->string);
 		switch (f) {
 		case F_NONE:
 			continue;
@@ -1089,14 +1099,14 @@ static void xml_start(void *ud, const xmlChar *localname, const xmlChar *prefix,
 			r = X_INST;
 		break;
 	case X_INST:
-		f = fld_lookup(inst_fields, sizeof(inst_fields) / sizeof(inst_fields[0]), name);
+		f = fld_lookup(false, name);
 		r = f == F_LEASE  ? X_LEASE
 		    : f == F_META ? X_META
 		    : f != F_NONE ? X_IFIELD
 		                  : X_OTHER;
 		break;
 	case X_LEASE:
-		f = fld_lookup(lease_fields, sizeof(lease_fields) / sizeof(lease_fields[0]), name);
+		f = fld_lookup(true, name);
 		r = f != F_NONE ? X_LFIELD : X_OTHER;
 		break;
 	case X_META:
@@ -1345,9 +1355,25 @@ static int json_start(struct eureka_parser *p, size_t bom)
 static int check_utf8(struct eureka_parser *p, const char *data, size_t n)
 {
 	const unsigned char *d = (const unsigned char *)data;
+	const uint64_t hi = 0x8080808080808080ULL, lo7 = 0x7F7F7F7F7F7F7F7FULL;
 
 	for (size_t i = 0; i < n; i++) {
-		unsigned c = d[i];
+		unsigned c;
+		/* ASCII fast path: 8 bytes at a time, counting the newlines (exact zero-byte
+		 * test of w ^ '\n' in every byte) */
+		while (p->u8_need == 0 && n - i >= 8) {
+			uint64_t w, x, z;
+			memcpy(&w, d + i, 8);
+			if ((w & hi) != 0)
+				break;
+			x = w ^ 0x0A0A0A0A0A0A0A0AULL;
+			z = ~(((x & lo7) + lo7) | x | lo7);
+			p->line += (uint64_t)__builtin_popcountll(z);
+			i += 8;
+		}
+		if (i == n)
+			break;
+		c = d[i];
 		if (p->u8_need == 0) {
 			if (c < 0x80) {
 				if (c == '\n')
