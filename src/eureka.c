@@ -1608,8 +1608,11 @@ struct eureka *eureka_new(const struct eureka_opts *opts, struct esra_err *err)
 		    (esra_strncasecmp(u, "http://", 7) != 0 &&
 		     esra_strncasecmp(u, "https://", 8) != 0) ||
 		    strpbrk(u, " \t\r\n?#") != NULL) {
-			esra_err_set(err, ESRA_ECONFIG,
-			             "eureka: urls[%zu] is not an http:// or https:// base URL", i);
+			esra_err_set(
+			    err, ESRA_ECONFIG,
+			    "eureka: urls[%zu] is not an http:// or https:// base URL (a space, "
+			    "'?' or '#' in it must be percent-encoded)",
+			    i);
 			goto fail;
 		}
 		e->urls[i] = malloc(len + 2);
