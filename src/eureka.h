@@ -28,8 +28,11 @@ size_t eureka_peer_count(const struct eureka *e);
 const char *eureka_peer_url(const struct eureka *e, size_t peer);
 
 /* GET {url}apps from the peers in order until one answers 200 (failover on connect errors,
- * timeouts, 5xx and 403). *peer gets the one that answered. A 403 from every peer is
- * ESRA_ENOTREADY ("server not ready", never an empty registry); 401 is ESRA_EAUTH. */
+ * timeouts, 5xx and 403). *peer (NULL allowed) gets the one that answered, MODEL_NONE on
+ * failure; registry->source_url is that peer's URL without userinfo. A 403 from every peer
+ * is ESRA_ENOTREADY ("server not ready", never an empty registry); 401 is ESRA_EAUTH and
+ * is not failed over (a credentials problem); a malformed body is ESRA_EPARSE, a body over
+ * max_body ESRA_ETOOLARGE, neither failed over. On any failure *out is NULL. */
 int eureka_fetch(struct eureka *e, struct eu_registry **out, size_t *peer,
                  struct esra_err *err) ESRA_WUR;
 /* GET {url}apps from one peer only (no failover). */
@@ -42,8 +45,12 @@ int eureka_fetch_delta(struct eureka *e, size_t peer, struct eu_registry **out,
  * 404 is ESRA_ENOTFOUND. */
 int eureka_get_instance(struct eureka *e, size_t peer, const char *app, const char *id,
                         struct eu_registry **out, struct esra_err *err) ESRA_WUR;
-/* Writes (never with the peer replication header). *status gets the HTTP status.
- * DELETE {url}apps/{APP}/{ID}; PUT .../status?value=STATUS; DELETE .../status?value=UP. */
+/* Writes (never with the peer replication header; path segments percent-encoded).
+ * *status (NULL allowed) gets the HTTP status, 0 when there was no answer. Returns ESRA_OK
+ * on 2xx, ESRA_EAUTH on 401, ESRA_ENOTFOUND on 404, ESRA_EHTTP on any other status (403
+ * included: on a write it is a refusal), or the transport error.
+ * DELETE {url}apps/{APP}/{ID}; PUT .../status?value=STATUS; DELETE .../status?value=UP
+ * (Eureka's REST operations: value=UP is the suggested status once the override is gone). */
 int eureka_delete_instance(struct eureka *e, size_t peer, const char *app, const char *id,
                            long *status, struct esra_err *err) ESRA_WUR;
 int eureka_set_status(struct eureka *e, size_t peer, const char *app, const char *id,
@@ -56,7 +63,17 @@ uint64_t eureka_bytes_received(const struct eureka *e);
 /* Incremental parser, fed as the body arrives (also used by tests and the benchmark).
  * The format is taken from the first non-space byte ('<' XML, '{' JSON). It accepts the full
  * registry ({"applications":{...}} or <applications>), the body of applications without the
- * wrapper, one application, and one bare instance (as GET apps/{APP}/{ID} returns). */
+ * wrapper, one application, and one bare instance (as GET apps/{APP}/{ID} returns; in JSON
+ * also wrapped as {"instance":{...}}).
+ * Dialects: application/instance as arrays or single collapsed objects; numbers or strings
+ * for numbers; port as {"$":N,"@enabled":"true"} or N; overriddenStatus wins over the
+ * legacy overriddenstatus, lastRenewalTimestamp over renewalTimestamp, whatever their
+ * order; an instance without "app" takes its application's name; metadata "@class" and
+ * dataCenterInfo are ignored; an invalid ipAddr is ip_valid = false, not an error.
+ * The input must be UTF-8; an XML DOCTYPE is refused (no DTDs, no entities). Errors are
+ * ESRA_EPARSE, or ESRA_ETOOLARGE over a cap in limits.h, with a message saying where (JSON
+ * path or XML line); a failed parser keeps returning its first error. Memory is bounded by
+ * one instance plus the registry being built. */
 struct eureka_parser;
 struct eureka_parser *eureka_parser_new(void);
 void eureka_parser_free(struct eureka_parser *p);
@@ -68,5 +85,11 @@ int eureka_parser_finish(struct eureka_parser *p, struct eu_registry **out,
 /* One-shot convenience over the parser. */
 int eureka_parse(const char *data, size_t n, struct eu_registry **out,
                  struct esra_err *err) ESRA_WUR;
+
+#ifdef ESRA_TESTING
+/* A decimal integer with optional whitespace around it: 0 ok, 1 empty, -1 not an integer
+ * (or out of int64 range). */
+int eureka_parse_i64(const char *s, size_t n, int64_t *out);
+#endif
 
 #endif
