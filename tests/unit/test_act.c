@@ -363,7 +363,8 @@ static void test_act_unwritable_audit_log_sends_nothing(void **state)
 	struct act_exec ex;
 
 	(void)state;
-	fx_init(&x, "policy = { audit_log = \"/nonexistent-dir/esra/audit.log\"; };");
+	fx_init(&x, "policy = { audit_log = \"/nonexistent-dir/esra/audit.log\"; "
+	                "max_fraction_registry = 1.0; };");
 	app(&x, "A", 10, 2, "deregister", EU_UP);
 	plan(&x);
 	assert_int_equal(n_go(&x), 2);

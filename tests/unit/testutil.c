@@ -18,7 +18,7 @@ char *tu_fixture(const char *rel, size_t *len)
 	const char *path = tu_fixture_path(rel);
 	FILE *f = fopen(path, "rb");
 	char *data = NULL;
-	long n;
+	long n = 0;
 
 	if (f == NULL)
 		fail_msg("cannot open fixture %s", path);
