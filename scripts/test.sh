@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# test.sh: the project's test command. Installs what is missing (scripts/deps.sh), builds
+# esra twice (optimised, and Debug with AddressSanitizer + UndefinedBehaviorSanitizer),
+# runs every unit test in both builds (ctest), then the integration tests on a real
+# two-node swarm with the Eureka emulator (tests/integration/run.sh, needs root).
+# Usage: scripts/test.sh [--unit-only]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+jobs=$(nproc 2>/dev/null || echo 2)
+
+scripts/deps.sh
+
+echo "== build (RelWithDebInfo)"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$jobs"
+echo "== unit tests"
+(cd build && ctest --output-on-failure -j"$jobs")
+
+echo "== build (AddressSanitizer + UndefinedBehaviorSanitizer)"
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DESRA_SANITIZE=address,undefined >/dev/null
+cmake --build build-asan -j"$jobs"
+echo "== unit tests under ASan + UBSan"
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j"$jobs")
+
+if [ "${1:-}" = "--unit-only" ]; then
+  exit 0
+fi
+echo "== integration tests (real swarm)"
+ESRA_BIN="$root/build/esra" tests/integration/run.sh
