@@ -52,4 +52,11 @@ int docker_parse_network_verbose(struct sw_view *v, const char *json, size_t n,
                                  struct esra_err *err) ESRA_WUR;
 int docker_parse_containers(struct sw_view *v, const char *json, size_t n, struct esra_err *err) ESRA_WUR;
 
+#ifdef ESRA_TESTING
+/* endpoint: info | nodes | services | tasks | networks | network | containers; the payload
+ * is fed in pieces of `piece` bytes (0 = whole) as the network would. */
+int docker_parse_pieces(struct sw_view *v, const char *endpoint, const char *json, size_t n,
+                        size_t piece, struct esra_err *err);
+#endif
+
 #endif
