@@ -6,22 +6,36 @@
 #ifndef ESRA_DNS_H
 #define ESRA_DNS_H
 
+#include <sys/types.h>
+
 #include "common.h"
 #include "model.h"
 
 struct dns_opts {
-	const char *server;   /* IPv4 literal */
+	const char *server; /* IPv4 literal */
 	int port;
-	long timeout_ms;      /* per attempt */
-	int attempts;
-	size_t max_inflight;  /* 0 = ESRA_MAX_DNS_INFLIGHT */
-	const char *netns;    /* NULL/"" = esra's own; else a path like /proc/PID/ns/net */
+	long timeout_ms;     /* per attempt (over TCP too, after a truncated answer) */
+	int attempts;        /* sends per name when no answer comes (timeout, refused) */
+	size_t max_inflight; /* 0 = ESRA_MAX_DNS_INFLIGHT; more is ESRA_EINVAL */
+	const char *netns;   /* NULL/"" = esra's own; else a path like /proc/PID/ns/net */
+	long total_ms;       /* the whole batch; 0 = (attempts + 1) x timeout_ms. Names not
+	                      * answered by then (or never sent) are DNS_RC_TIMEOUT. */
 };
 
-/* Resolve names[0..n) (duplicates allowed, answered once each). *out gets one answer per
- * name in the given order. Fails only when DNS cannot be asked at all (bad server, no
- * namespace, c-ares init); per-name failures are in the answers. */
+/* Resolve names[0..n) (duplicates allowed, case-insensitively asked once each). *out gets
+ * one answer per name in the given order, its name the caller's string. Only the given
+ * server is asked, each name exactly as given (no search domains, no /etc/hosts, nothing
+ * from resolv.conf). Answers: the A records sorted ascending without duplicates, the
+ * smallest TTL; at most ESRA_MAX_DNS_IPS records, more is DNS_RC_ERROR for that name.
+ * Fails only when DNS cannot be asked at all: a bad option (ESRA_EINVAL naming it), a
+ * namespace that cannot be entered or a c-ares failure (ESRA_EDNS naming the path or the
+ * server), ESRA_ENOMEM; per-name failures are in the answers. c-ares is initialised once per
+ * process here (pthread_once); callers need not call ares_library_init. */
 int dns_resolve(const struct dns_opts *opts, const char *const *names, size_t n,
                 struct dns_view **out, struct esra_err *err) ESRA_WUR;
+
+/* "/proc/PID/ns/net" into out (outsz bytes): the namespace of a container's process.
+ * ESRA_EINVAL when pid <= 0 or out is too small. */
+int dns_netns_path_for_pid(pid_t pid, char *out, size_t outsz) ESRA_WUR;
 
 #endif

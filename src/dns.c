@@ -1,0 +1,675 @@
+/* dns.c: asks one DNS server for the A records of many names at once: c-ares for the wire,
+ * poll for the loop, at most max_inflight queries out; retries and the TCP fallback are
+ * decided here. Never logs, never asks any server but the given one (no resolv.conf, search
+ * domains or /etc/hosts), never changes the caller's network namespace.
+ *
+ * Why retries are ours and not c-ares's: c-ares 1.18 doubles the timeout on every try
+ * (timeout << try), so `tries = attempts` would not give timeout_ms per attempt. Each channel
+ * therefore has tries = 1, and a send that times out or is refused is sent again here while
+ * attempts remain. A truncated UDP answer (ARES_FLAG_IGNTC hands it to us) is asked again on
+ * a second channel with ARES_FLAG_USEVC (TCP), so every message sent is counted in
+ * dns_view.queries and the TCP send has the same per-attempt timeout. ARES_FLAG_NOCHECKRESP
+ * makes a SERVFAIL or REFUSED an answer (c-ares would otherwise resend it to the only
+ * server). A name occupies one in-flight slot from its first send to its result. */
+#include "dns.h"
+
+#include <ares.h>
+#include <arpa/inet.h>
+#include <arpa/nameser.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <linux/nsfs.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "hmap.h"
+#include "limits.h"
+#include "pool.h"
+
+#define MAX_ATTEMPTS   100
+#define MAX_TIMEOUT_MS 3600000L
+
+/* The checked options of one call. */
+struct plan {
+	const struct dns_opts *opts;
+	const char *const *names;
+	size_t n;
+	struct in_addr server;
+	char where[32]; /* "ip:port", for the view and messages */
+	size_t max_inflight;
+	int rcvbuf; /* SO_RCVBUF of the UDP socket: room for every answer in flight */
+	int64_t total_ms;
+	struct dns_view *out; /* the result, when resolve succeeds */
+};
+
+struct run;
+
+/* One distinct name. */
+struct job {
+	struct run *run;
+	const char *name; /* the caller's string */
+	size_t slot;      /* the answer it fills: its first occurrence */
+	int tries_left;   /* sends left after the current one */
+	bool tcp;         /* answered truncated once: ask over TCP from now on */
+};
+
+/* One resolution: two channels and the jobs. Lives on the resolving thread's stack. */
+struct run {
+	ares_channel udp, tcp;
+	struct job *jobs;
+	size_t n_jobs, next, inflight, done, max_inflight;
+	int attempts;
+	bool pumping;  /* inside pump(): callbacks leave starting names to it */
+	bool stopping; /* past the deadline or tearing down: finish, never send again */
+	bool nomem;
+	struct dns_view *view;
+};
+
+/* ---------------------------------------------------------------- c-ares setup */
+
+/* ares_library_init is not thread-safe in 1.18: done once per process, here. Nothing calls
+ * ares_library_cleanup (a no-op on Linux). These two are the module's only statics. */
+static pthread_once_t lib_once = PTHREAD_ONCE_INIT;
+static int lib_status = ARES_ENOTINITIALIZED;
+
+static void lib_init(void)
+{
+	lib_status = ares_library_init(ARES_LIB_INIT_ALL);
+}
+
+/* Our own socket calls: c-ares 1.18 writes TCP with writev, which raises SIGPIPE when the
+ * server has closed the connection; sendmsg with MSG_NOSIGNAL does not. With these set,
+ * c-ares leaves socket setup to us: non-blocking, close-on-exec, no Nagle, and a UDP receive
+ * buffer that holds every answer in flight (a server answers a burst of 256 queries at once;
+ * the default 208 KiB drops about 60 of them, each then a timeout). The kernel caps the size
+ * at net.core.rmem_max. ud is the plan. */
+static ares_socket_t sock_open(int af, int type, int proto, void *ud)
+{
+	const struct plan *p = ud;
+	int fd = socket(af, type | SOCK_NONBLOCK | SOCK_CLOEXEC, proto), one = 1;
+
+	if (fd >= 0 && type == SOCK_STREAM)
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (fd >= 0 && type == SOCK_DGRAM)
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &p->rcvbuf, sizeof(p->rcvbuf));
+	return fd < 0 ? ARES_SOCKET_BAD : fd;
+}
+
+static int sock_close(ares_socket_t fd, void *ud)
+{
+	(void)ud;
+	return close(fd);
+}
+
+static int sock_connect(ares_socket_t fd, const struct sockaddr *sa, ares_socklen_t len, void *ud)
+{
+	(void)ud;
+	return connect(fd, sa, len);
+}
+
+static ares_ssize_t sock_recvfrom(ares_socket_t fd, void *buf, size_t len, int flags,
+                                  struct sockaddr *from, ares_socklen_t *fromlen, void *ud)
+{
+	(void)ud;
+	return recvfrom(fd, buf, len, flags, from, fromlen);
+}
+
+static ares_ssize_t sock_sendv(ares_socket_t fd, const struct iovec *iov, int n, void *ud)
+{
+	struct msghdr m;
+
+	(void)ud;
+	memset(&m, 0, sizeof(m));
+	m.msg_iov = (struct iovec *)iov;
+	m.msg_iovlen = (size_t)n;
+	return sendmsg(fd, &m, MSG_NOSIGNAL);
+}
+
+static const struct ares_socket_functions sock_funcs = {
+    sock_open, sock_close, sock_connect, sock_recvfrom, sock_sendv,
+};
+
+/* A channel that asks only p's server, each name as given. Every option c-ares would
+ * otherwise take from resolv.conf, nsswitch.conf or host.conf is set, so 1.18 reads none of
+ * them (ARES_CONFIG_CHECK in ares_init.c); LOCALDOMAIN and RES_OPTIONS only fill unset
+ * options, and none is unset. Lookups "b" keeps /etc/hosts out even of calls we never make. */
+static int channel_new(ares_channel *ch, struct plan *p, bool tcp, struct esra_err *err)
+{
+	struct ares_options o;
+	struct ares_addr_port_node srv;
+	char lookups[] = "b";
+	int st, mask = ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_NDOTS |
+	               ARES_OPT_SERVERS | ARES_OPT_DOMAINS | ARES_OPT_LOOKUPS | ARES_OPT_SORTLIST |
+	               ARES_OPT_NOROTATE;
+
+	*ch = NULL;
+	memset(&o, 0, sizeof(o));
+	o.flags = ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES | ARES_FLAG_IGNTC |
+	          ARES_FLAG_NOCHECKRESP | (tcp ? ARES_FLAG_USEVC : 0);
+	o.timeout = (int)p->opts->timeout_ms;
+	o.tries = 1;
+	o.ndots = 1;
+	o.servers = &p->server;
+	o.nservers = 1;
+	o.ndomains = 0;
+	o.lookups = lookups;
+	o.nsort = 0;
+	if ((st = ares_init_options(ch, &o, mask)) != ARES_SUCCESS) {
+		*ch = NULL;
+		goto fail;
+	}
+	/* ARES_OPT_SERVERS has no port; this sets it (host order, as 1.18 documents). */
+	memset(&srv, 0, sizeof(srv));
+	srv.family = AF_INET;
+	srv.addr.addr4 = p->server;
+	srv.udp_port = p->opts->port;
+	srv.tcp_port = p->opts->port;
+	if ((st = ares_set_servers_ports(*ch, &srv)) != ARES_SUCCESS)
+		goto fail;
+	ares_set_socket_functions(*ch, &sock_funcs, p);
+	return ESRA_OK;
+fail:
+	if (*ch != NULL)
+		ares_destroy(*ch);
+	*ch = NULL;
+	return esra_err_set(err, st == ARES_ENOMEM ? ESRA_ENOMEM : ESRA_EDNS,
+	                    "dns %s: cannot set up c-ares: %s", p->where, ares_strerror(st));
+}
+
+/* ---------------------------------------------------------------- answers */
+
+static int cmp_ip(const void *a, const void *b)
+{
+	ip4_t x = *(const ip4_t *)a, y = *(const ip4_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The A records of an answer into a: sorted, without duplicates, the smallest TTL. */
+static enum dns_rc take_records(struct run *r, struct dns_answer *a, const unsigned char *abuf,
+                                int alen)
+{
+	struct ares_addrttl at[ESRA_MAX_DNS_IPS + 1];
+	int n = ESRA_MAX_DNS_IPS + 1, st;
+	size_t k = 0;
+	ip4_t *ips;
+
+	st = ares_parse_a_reply(abuf, alen, NULL, at, &n);
+	if (st == ARES_ENODATA || (st == ARES_SUCCESS && n <= 0))
+		return DNS_RC_NODATA;
+	if (st == ARES_ENOMEM)
+		r->nomem = true;
+	if (st != ARES_SUCCESS || n > ESRA_MAX_DNS_IPS)
+		return DNS_RC_ERROR; /* malformed, or more records than the cap: never a cut list */
+	if ((ips = pool_alloc(r->view->pool, (size_t)n * sizeof(*ips))) == NULL) {
+		r->nomem = true;
+		return DNS_RC_ERROR;
+	}
+	a->ttl = at[0].ttl;
+	for (int i = 0; i < n; i++) {
+		ips[i] = ntohl(at[i].ipaddr.s_addr);
+		if (at[i].ttl < a->ttl)
+			a->ttl = at[i].ttl;
+	}
+	qsort(ips, (size_t)n, sizeof(*ips), cmp_ip);
+	for (int i = 0; i < n; i++)
+		if (k == 0 || ips[k - 1] != ips[i])
+			ips[k++] = ips[i];
+	a->ips = ips;
+	a->n_ips = k;
+	return DNS_RC_OK;
+}
+
+static void finish(struct job *j, int status, const unsigned char *abuf, int alen)
+{
+	struct run *r = j->run;
+	struct dns_answer *a = &r->view->ans[j->slot];
+
+	a->ips = NULL;
+	a->n_ips = 0;
+	a->ttl = -1;
+	switch (status) {
+	case ARES_SUCCESS:
+		a->rc = take_records(r, a, abuf, alen);
+		break;
+	case ARES_ENODATA:
+		a->rc = DNS_RC_NODATA;
+		break;
+	case ARES_ENOTFOUND:
+		a->rc = DNS_RC_NXDOMAIN;
+		break;
+	case ARES_ESERVFAIL:
+		a->rc = DNS_RC_SERVFAIL;
+		break;
+	case ARES_EREFUSED:
+		a->rc = DNS_RC_REFUSED;
+		break;
+	case ARES_ETIMEOUT:
+	case ARES_ECANCELLED: /* the batch deadline passed */
+	case ARES_EDESTRUCTION:
+		a->rc = DNS_RC_TIMEOUT;
+		break;
+	case ARES_ENOMEM:
+		r->nomem = true;
+		a->rc = DNS_RC_ERROR;
+		break;
+	default:
+		a->rc = DNS_RC_ERROR;
+		break; /* refused port, bad name, FORMERR, NOTIMP... */
+	}
+	r->done++;
+	r->inflight--;
+}
+
+static void pump(struct run *r);
+static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, int alen);
+
+static void ask(struct job *j)
+{
+	struct run *r = j->run;
+
+	r->view->queries++;
+	ares_query(j->tcp ? r->tcp : r->udp, j->name, ns_c_in, ns_t_a, on_answer, j);
+}
+
+/* Called by c-ares, sometimes from inside ares_query itself (a bad name, a socket that cannot
+ * be opened): resending here recurses at most `attempts` + 1 deep; starting new names is
+ * left to pump, which does not recurse. */
+static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
+{
+	struct job *j = arg;
+	struct run *r = j->run;
+
+	(void)timeouts;
+	if (status == ARES_EBADNAME || status == ARES_EBADQUERY) {
+		r->view->queries--; /* refused before anything was sent */
+	} else if (!r->stopping && !j->tcp && abuf != NULL && alen >= HFIXEDSZ &&
+	           (abuf[2] & 0x02) != 0) {
+		j->tcp = true; /* truncated: the same attempt goes on over TCP */
+		ask(j);
+		return;
+	} else if (!r->stopping && (status == ARES_ETIMEOUT || status == ARES_ECONNREFUSED) &&
+	           j->tries_left > 0) {
+		j->tries_left--;
+		ask(j);
+		return;
+	}
+	finish(j, status, abuf, alen);
+	pump(r);
+}
+
+static void pump(struct run *r)
+{
+	if (r->pumping || r->stopping)
+		return;
+	r->pumping = true;
+	while (r->next < r->n_jobs && r->inflight < r->max_inflight) {
+		struct job *j = &r->jobs[r->next++];
+
+		j->tries_left = r->attempts - 1;
+		r->inflight++;
+		ask(j);
+	}
+	r->pumping = false;
+}
+
+/* ---------------------------------------------------------------- the loop */
+
+static void watch(ares_channel ch, struct pollfd *pfd, ares_channel *owner, nfds_t *nfds,
+                  int64_t *wait_ms)
+{
+	ares_socket_t socks[ARES_GETSOCK_MAXNUM];
+	/* Not ARES_GETSOCK_WRITABLE: it shifts an int 1 into the sign bit for socket 15. */
+	unsigned bits = (unsigned)ares_getsock(ch, socks, ARES_GETSOCK_MAXNUM);
+	struct timeval tv, *tp;
+
+	for (unsigned i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
+		short ev = 0;
+
+		if (bits & (1u << i))
+			ev |= POLLIN;
+		if (bits & (1u << (i + ARES_GETSOCK_MAXNUM)))
+			ev |= POLLOUT;
+		if (ev == 0)
+			continue;
+		pfd[*nfds].fd = socks[i];
+		pfd[*nfds].events = ev;
+		pfd[*nfds].revents = 0;
+		owner[(*nfds)++] = ch;
+	}
+	if ((tp = ares_timeout(ch, NULL, &tv)) != NULL) {
+		int64_t ms = (int64_t)tp->tv_sec * 1000 + (tp->tv_usec + 999) / 1000;
+
+		if (ms < *wait_ms)
+			*wait_ms = ms;
+	}
+}
+
+/* Past the deadline: every name still out or never sent is a timeout. */
+static void expire(struct run *r)
+{
+	r->stopping = true;
+	ares_cancel(r->udp); /* calls back with ARES_ECANCELLED */
+	ares_cancel(r->tcp);
+	while (r->next < r->n_jobs) {
+		struct job *j = &r->jobs[r->next++];
+
+		r->inflight++;
+		finish(j, ARES_ETIMEOUT, NULL, 0);
+	}
+}
+
+static int loop(struct run *r, const struct plan *p, struct esra_err *err)
+{
+	int64_t deadline = esra_mono_ms() + p->total_ms;
+
+	pump(r);
+	while (r->done < r->n_jobs) {
+		struct pollfd pfd[2 * ARES_GETSOCK_MAXNUM];
+		ares_channel owner[2 * ARES_GETSOCK_MAXNUM];
+		nfds_t nfds = 0;
+		int64_t now = esra_mono_ms(), wait_ms = deadline - now;
+
+		if (wait_ms <= 0) {
+			expire(r);
+			break;
+		}
+		watch(r->udp, pfd, owner, &nfds, &wait_ms);
+		watch(r->tcp, pfd, owner, &nfds, &wait_ms);
+		if (poll(pfd, nfds, (int)(wait_ms < 0 ? 0 : wait_ms)) < 0 && errno != EINTR)
+			return esra_err_set(err, ESRA_EDNS, "dns %s: poll: %s", p->where,
+			                    strerror(errno));
+		for (nfds_t i = 0; i < nfds; i++) {
+			short ev = pfd[i].revents;
+
+			if (ev == 0)
+				continue;
+			ares_process_fd(
+			    owner[i],
+			    (ev & (POLLIN | POLLERR | POLLHUP)) ? pfd[i].fd : ARES_SOCKET_BAD,
+			    (ev & (POLLOUT | POLLERR | POLLHUP)) ? pfd[i].fd : ARES_SOCKET_BAD);
+		}
+		/* Timeouts, whether or not a socket was ready. */
+		ares_process_fd(r->udp, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+		ares_process_fd(r->tcp, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+	}
+	return ESRA_OK;
+}
+
+/* A view with every name copied and marked unanswered; server and namespace filled in. */
+static struct dns_view *view_new(const struct plan *p)
+{
+	struct dns_view *v = model_dns_new(p->n);
+	const char *ns = p->opts->netns;
+
+	if (v == NULL)
+		return NULL;
+	if ((v->server = pool_strdup(v->pool, p->where)) == NULL ||
+	    (ns != NULL && ns[0] != '\0' && (v->netns = pool_strdup(v->pool, ns)) == NULL)) {
+		model_dns_free(v);
+		return NULL;
+	}
+	for (size_t i = 0; i < p->n; i++) {
+		struct dns_answer *a = &v->ans[i];
+
+		if ((a->name = pool_strdup(v->pool, p->names[i])) == NULL) {
+			model_dns_free(v);
+			return NULL;
+		}
+		a->rc = DNS_RC_ERROR;
+		a->ttl = -1;
+	}
+	return v;
+}
+
+/* One job per distinct name (case-insensitive); first[i] is the answer name i shares. */
+static int plan_jobs(const struct plan *p, struct run *r, struct hmap *seen, size_t *first)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		if (hmap_put(seen, p->names[i], i) != ESRA_OK)
+			return ESRA_ENOMEM;
+		first[i] = hmap_get(seen, p->names[i]);
+		if (first[i] == i) {
+			struct job *j = &r->jobs[r->n_jobs++];
+
+			j->run = r;
+			j->name = p->names[i];
+			j->slot = i;
+		}
+	}
+	return ESRA_OK;
+}
+
+/* The whole resolution, on whichever thread (and so network namespace) calls it. */
+static int resolve(struct plan *p, struct esra_err *err)
+{
+	struct run r;
+	struct hmap *seen = NULL;
+	size_t *first = NULL;
+	int rc = ESRA_ENOMEM;
+
+	memset(&r, 0, sizeof(r));
+	r.attempts = p->opts->attempts;
+	r.max_inflight = p->max_inflight;
+	if ((r.view = view_new(p)) == NULL)
+		goto out;
+	if (p->n > 0 && ((seen = hmap_new(p->n, true)) == NULL ||
+	                 (first = calloc(p->n, sizeof(*first))) == NULL ||
+	                 (r.jobs = calloc(p->n, sizeof(*r.jobs))) == NULL ||
+	                 plan_jobs(p, &r, seen, first) != ESRA_OK))
+		goto out;
+	if (r.n_jobs > 0 && ((rc = channel_new(&r.udp, p, false, err)) != ESRA_OK ||
+	                     (rc = channel_new(&r.tcp, p, true, err)) != ESRA_OK ||
+	                     (rc = loop(&r, p, err)) != ESRA_OK))
+		goto out;
+	rc = r.nomem ? ESRA_ENOMEM : ESRA_OK;
+	for (size_t i = 0; rc == ESRA_OK && i < p->n; i++)
+		if (first[i] != i) {
+			const char *name = r.view->ans[i].name;
+
+			r.view->ans[i] =
+			    r.view->ans[first[i]]; /* the ips array is shared, pool-owned */
+			r.view->ans[i].name = name;
+		}
+out:
+	if (rc == ESRA_ENOMEM)
+		esra_err_set(err, ESRA_ENOMEM, "dns %s: out of memory", p->where);
+	/* Tearing down calls back whatever is still out (only after a failure) with
+	 * ARES_EDESTRUCTION, which writes into the view: it must still be alive then. */
+	r.stopping = true;
+	if (r.udp != NULL)
+		ares_destroy(r.udp);
+	if (r.tcp != NULL)
+		ares_destroy(r.tcp);
+	free(r.jobs);
+	free(first);
+	hmap_free(seen);
+	if (rc == ESRA_OK)
+		p->out = r.view; /* ownership moves to the caller */
+	else
+		model_dns_free(r.view);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- network namespaces */
+
+struct seat {
+	struct plan *plan;
+	const char *path;
+	int fd;
+	struct esra_err *err; /* the caller's: it waits in pthread_join meanwhile */
+	int rc;
+};
+
+static void *seat_main(void *arg)
+{
+	struct seat *s = arg;
+
+	/* setns on this thread only: the caller's threads stay where they are. */
+	if (setns(s->fd, CLONE_NEWNET) != 0) {
+		int e = errno;
+
+		s->rc = esra_err_set(s->err, ESRA_EDNS, "dns netns %s: cannot enter: %s", s->path,
+		                     e == EPERM    ? "permission denied (needs CAP_SYS_ADMIN)"
+		                     : e == EINVAL ? "not a network namespace"
+		                                   : strerror(e));
+		return NULL;
+	}
+	s->rc = resolve(s->plan, s->err);
+	return NULL;
+}
+
+static const char *ns_kind(int type)
+{
+	switch (type) {
+	case CLONE_NEWNS:
+		return "mount";
+	case CLONE_NEWUTS:
+		return "uts";
+	case CLONE_NEWIPC:
+		return "ipc";
+	case CLONE_NEWPID:
+		return "pid";
+	case CLONE_NEWUSER:
+		return "user";
+	case CLONE_NEWCGROUP:
+		return "cgroup";
+	}
+	return "non-network";
+}
+
+static int resolve_in(struct plan *p, struct esra_err *err)
+{
+	struct seat s;
+	struct statfs sf;
+	pthread_t t;
+	int rc, e, type;
+
+	memset(&s, 0, sizeof(s));
+	s.plan = p;
+	s.path = p->opts->netns;
+	s.err = err;
+	if ((s.fd = open(s.path, O_RDONLY | O_CLOEXEC)) < 0) {
+		e = errno;
+		return esra_err_set(err, ESRA_EDNS, "dns netns %s: %s", s.path,
+		                    e == ENOENT ? "no such file (has the process exited?)"
+		                    : e == EACCES || e == EPERM
+		                        ? "permission denied (needs root or CAP_SYS_PTRACE)"
+		                        : strerror(e));
+	}
+	if (fstatfs(s.fd, &sf) != 0 || sf.f_type != NSFS_MAGIC) {
+		rc = esra_err_set(err, ESRA_EDNS,
+		                  "dns netns %s: not a namespace file (want /proc/PID/ns/net)",
+		                  s.path);
+		goto out;
+	}
+	/* Kernels before 4.11 lack NS_GET_NSTYPE (ENOTTY): then setns says EINVAL instead. */
+	if ((type = ioctl(s.fd, NS_GET_NSTYPE)) >= 0 && type != CLONE_NEWNET) {
+		rc = esra_err_set(err, ESRA_EDNS, "dns netns %s: a %s namespace, not a network one",
+		                  s.path, ns_kind(type));
+		goto out;
+	}
+	if ((e = pthread_create(&t, NULL, seat_main, &s)) != 0) {
+		rc = esra_err_set(err, ESRA_EDNS, "dns netns %s: cannot start a thread: %s", s.path,
+		                  strerror(e));
+		goto out;
+	}
+	pthread_join(t, NULL);
+	rc = s.rc;
+out:
+	close(s.fd);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- the API */
+
+static int plan_check(struct plan *p, const struct dns_opts *o, const char *const *names, size_t n,
+                      struct esra_err *err)
+{
+	char ipstr[IP4_STRLEN];
+	ip4_t ip;
+	int prefix = -1;
+
+	memset(p, 0, sizeof(*p));
+	if (o->server == NULL || ip4_parse(o->server, (size_t)-1, &ip, &prefix) != 0 ||
+	    prefix != -1)
+		return esra_err_set(err, ESRA_EINVAL, "dns server \"%s\" is not an IPv4 address",
+		                    o->server ? o->server : "");
+	if (o->port < 1 || o->port > 65535)
+		return esra_err_set(err, ESRA_EINVAL, "dns port %d is not in 1..65535", o->port);
+	if (o->timeout_ms < 1 || o->timeout_ms > MAX_TIMEOUT_MS)
+		return esra_err_set(err, ESRA_EINVAL, "dns timeout_ms %ld is not in 1..%ld",
+		                    o->timeout_ms, MAX_TIMEOUT_MS);
+	if (o->attempts < 1 || o->attempts > MAX_ATTEMPTS)
+		return esra_err_set(err, ESRA_EINVAL, "dns attempts %d is not in 1..%d",
+		                    o->attempts, MAX_ATTEMPTS);
+	if (o->max_inflight > ESRA_MAX_DNS_INFLIGHT)
+		return esra_err_set(err, ESRA_EINVAL, "dns max_inflight %zu is over %d",
+		                    o->max_inflight, ESRA_MAX_DNS_INFLIGHT);
+	if (o->total_ms < 0)
+		return esra_err_set(err, ESRA_EINVAL, "dns total_ms %ld is negative", o->total_ms);
+	if (n > ESRA_MAX_DNS_NAMES)
+		return esra_err_set(err, ESRA_ETOOLARGE, "dns: %zu names is over %d", n,
+		                    ESRA_MAX_DNS_NAMES);
+	if (n > 0 && names == NULL)
+		return esra_err_set(err, ESRA_EINVAL, "dns: %zu names but no array", n);
+	for (size_t i = 0; i < n; i++)
+		if (names[i] == NULL)
+			return esra_err_set(err, ESRA_EINVAL, "dns: name %zu is NULL", i);
+	p->opts = o;
+	p->names = names;
+	p->n = n;
+	p->server.s_addr = htonl(ip);
+	snprintf(p->where, sizeof(p->where), "%s:%d", ip4_format(ip, ipstr), o->port);
+	p->max_inflight = o->max_inflight ? o->max_inflight : ESRA_MAX_DNS_INFLIGHT;
+	p->rcvbuf = (int)(p->max_inflight < 64 ? 64 : p->max_inflight) * 4096;
+	p->total_ms = o->total_ms ? o->total_ms : (int64_t)(o->attempts + 1) * o->timeout_ms;
+	return ESRA_OK;
+}
+
+int dns_resolve(const struct dns_opts *opts, const char *const *names, size_t n,
+                struct dns_view **out, struct esra_err *err)
+{
+	struct plan p;
+	int rc;
+
+	if (out == NULL || opts == NULL)
+		return esra_err_set(err, ESRA_EINVAL,
+		                    "dns: no options or no place for the answers");
+	*out = NULL;
+	if ((rc = plan_check(&p, opts, names, n, err)) != ESRA_OK)
+		return rc;
+	pthread_once(&lib_once, lib_init);
+	if (lib_status != ARES_SUCCESS)
+		return esra_err_set(err, ESRA_EDNS, "dns: cannot initialise c-ares: %s",
+		                    ares_strerror(lib_status));
+	if (opts->netns != NULL && opts->netns[0] != '\0')
+		rc = resolve_in(&p, err);
+	else
+		rc = resolve(&p, err);
+	if (rc == ESRA_OK)
+		*out = p.out;
+	return rc;
+}
+
+int dns_netns_path_for_pid(pid_t pid, char *out, size_t outsz)
+{
+	int n;
+
+	if (pid <= 0 || out == NULL)
+		return ESRA_EINVAL;
+	n = snprintf(out, outsz, "/proc/%ld/ns/net", (long)pid);
+	return (n < 0 || (size_t)n >= outsz) ? ESRA_EINVAL : ESRA_OK;
+}
