@@ -408,7 +408,7 @@ static int run_probes(struct cycle *c, struct views *v, struct report *rep, enum
 	job.timeout_ms = c->cfg->probe.timeout_ms;
 	job.out = res;
 	esra_err_clear(&e);
-	if (netns_run(v->seat, probe_job_run, &job, &e) != ESRA_OK) {
+	if (netns_run(v->seat, probe_job_run, &job, NULL, &e) != ESRA_OK) {
 		rc = source_error(rep, "probe", e.msg, "check dns.netns");
 		goto out;
 	}

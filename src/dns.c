@@ -18,24 +18,20 @@
 #include <arpa/nameser.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/magic.h>
-#include <linux/nsfs.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
-#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "hmap.h"
 #include "limits.h"
+#include "netns.h"
 #include "pool.h"
 
 #define MAX_ATTEMPTS   100
@@ -505,91 +501,23 @@ out:
 
 /* ---------------------------------------------------------------- network namespaces */
 
-struct seat {
-	struct plan *plan;
-	const char *path;
-	int fd;
-	struct esra_err *err; /* the caller's: it waits in pthread_join meanwhile */
-	int rc;
-};
-
-static void *seat_main(void *arg)
+static int resolve_cb(void *arg, struct esra_err *err)
 {
-	struct seat *s = arg;
-
-	/* setns on this thread only: the caller's threads stay where they are. */
-	if (setns(s->fd, CLONE_NEWNET) != 0) {
-		int e = errno;
-
-		s->rc = esra_err_set(s->err, ESRA_EDNS, "dns netns %s: cannot enter: %s", s->path,
-		                     e == EPERM    ? "permission denied (needs CAP_SYS_ADMIN)"
-		                     : e == EINVAL ? "not a network namespace"
-		                                   : strerror(e));
-		return NULL;
-	}
-	s->rc = resolve(s->plan, s->err);
-	return NULL;
+	return resolve(arg, err);
 }
 
-static const char *ns_kind(int type)
-{
-	switch (type) {
-	case CLONE_NEWNS:
-		return "mount";
-	case CLONE_NEWUTS:
-		return "uts";
-	case CLONE_NEWIPC:
-		return "ipc";
-	case CLONE_NEWPID:
-		return "pid";
-	case CLONE_NEWUSER:
-		return "user";
-	case CLONE_NEWCGROUP:
-		return "cgroup";
-	}
-	return "non-network";
-}
-
+/* Resolve from inside the namespace at opts->netns (netns.c runs it on its own thread). */
 static int resolve_in(struct plan *p, struct esra_err *err)
 {
-	struct seat s;
-	struct statfs sf;
-	pthread_t t;
-	int rc, e, type;
+	bool entered;
+	int rc = netns_run(p->opts->netns, resolve_cb, p, &entered, err);
 
-	memset(&s, 0, sizeof(s));
-	s.plan = p;
-	s.path = p->opts->netns;
-	s.err = err;
-	if ((s.fd = open(s.path, O_RDONLY | O_CLOEXEC)) < 0) {
-		e = errno;
-		return esra_err_set(err, ESRA_EDNS, "dns netns %s: %s", s.path,
-		                    e == ENOENT ? "no such file (has the process exited?)"
-		                    : e == EACCES || e == EPERM
-		                        ? "permission denied (needs root or CAP_SYS_PTRACE)"
-		                        : strerror(e));
+	if (rc != ESRA_OK && !entered) {
+		esra_err_prefix(err, "dns ");
+		if (err != NULL)
+			err->code = ESRA_EDNS;
+		return ESRA_EDNS;
 	}
-	if (fstatfs(s.fd, &sf) != 0 || sf.f_type != NSFS_MAGIC) {
-		rc = esra_err_set(err, ESRA_EDNS,
-		                  "dns netns %s: not a namespace file (want /proc/PID/ns/net)",
-		                  s.path);
-		goto out;
-	}
-	/* Kernels before 4.11 lack NS_GET_NSTYPE (ENOTTY): then setns says EINVAL instead. */
-	if ((type = ioctl(s.fd, NS_GET_NSTYPE)) >= 0 && type != CLONE_NEWNET) {
-		rc = esra_err_set(err, ESRA_EDNS, "dns netns %s: a %s namespace, not a network one",
-		                  s.path, ns_kind(type));
-		goto out;
-	}
-	if ((e = pthread_create(&t, NULL, seat_main, &s)) != 0) {
-		rc = esra_err_set(err, ESRA_EDNS, "dns netns %s: cannot start a thread: %s", s.path,
-		                  strerror(e));
-		goto out;
-	}
-	pthread_join(t, NULL);
-	rc = s.rc;
-out:
-	close(s.fd);
 	return rc;
 }
 
@@ -662,14 +590,4 @@ int dns_resolve(const struct dns_opts *opts, const char *const *names, size_t n,
 	if (rc == ESRA_OK)
 		*out = p.out;
 	return rc;
-}
-
-int dns_netns_path_for_pid(pid_t pid, char *out, size_t outsz)
-{
-	int n;
-
-	if (pid <= 0 || out == NULL)
-		return ESRA_EINVAL;
-	n = snprintf(out, outsz, "/proc/%ld/ns/net", (long)pid);
-	return (n < 0 || (size_t)n >= outsz) ? ESRA_EINVAL : ESRA_OK;
 }

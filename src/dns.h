@@ -34,8 +34,4 @@ struct dns_opts {
 int dns_resolve(const struct dns_opts *opts, const char *const *names, size_t n,
                 struct dns_view **out, struct esra_err *err) ESRA_WUR;
 
-/* "/proc/PID/ns/net" into out (outsz bytes): the namespace of a container's process.
- * ESRA_EINVAL when pid <= 0 or out is too small. */
-int dns_netns_path_for_pid(pid_t pid, char *out, size_t outsz) ESRA_WUR;
-
 #endif

@@ -4,11 +4,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
+#include <linux/nsfs.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 struct job {
@@ -18,48 +22,92 @@ struct job {
 	void *arg;
 	struct esra_err err;
 	int rc;
+	bool entered;
 };
 
 static void *thread_main(void *p)
 {
 	struct job *j = p;
 
+	/* setns on this thread only: the caller's threads stay where they are */
 	if (setns(j->fd, CLONE_NEWNET) != 0) {
-		j->rc = esra_err_set(&j->err, errno == EINVAL ? ESRA_EINVAL : ESRA_EIO,
-		                     "network namespace %s: cannot enter: %s", j->path,
-		                     errno == EINVAL ? "not a network namespace" : strerror(errno));
+		int e = errno;
+		j->rc = esra_err_set(&j->err, ESRA_EIO, "netns %s: cannot enter: %s", j->path,
+		                     e == EPERM    ? "permission denied (needs CAP_SYS_ADMIN)"
+		                     : e == EINVAL ? "not a network namespace"
+		                                   : strerror(e));
 		return NULL;
 	}
+	j->entered = true;
 	j->rc = j->fn(j->arg, &j->err);
 	return NULL;
 }
 
+static const char *ns_kind(int type)
+{
+	switch (type) {
+	case CLONE_NEWNS: return "mount";
+	case CLONE_NEWUTS: return "uts";
+	case CLONE_NEWIPC: return "ipc";
+	case CLONE_NEWPID: return "pid";
+	case CLONE_NEWUSER: return "user";
+	case CLONE_NEWCGROUP: return "cgroup";
+	}
+	return "non-network";
+}
+
 int netns_run(const char *path, int (*fn)(void *arg, struct esra_err *err), void *arg,
-              struct esra_err *err)
+              bool *entered, struct esra_err *err)
 {
 	struct job j;
+	struct statfs sf;
 	pthread_t t;
-	int e;
+	int e, type, rc;
 
-	if (path == NULL || path[0] == '\0')
+	if (entered != NULL)
+		*entered = false;
+	if (path == NULL || path[0] == '\0') {
+		if (entered != NULL)
+			*entered = true;
 		return fn(arg, err);
+	}
 	memset(&j, 0, sizeof(j));
 	j.path = path;
 	j.fn = fn;
 	j.arg = arg;
-	j.fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (j.fd < 0)
-		return esra_err_set(err, ESRA_EIO, "network namespace %s: %s", path, strerror(errno));
+	if ((j.fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		e = errno;
+		return esra_err_set(err, ESRA_EIO, "netns %s: %s", path,
+		                    e == ENOENT ? "no such file (has the process exited?)"
+		                    : e == EACCES || e == EPERM
+		                            ? "permission denied (needs root or CAP_SYS_PTRACE)"
+		                            : strerror(e));
+	}
+	if (fstatfs(j.fd, &sf) != 0 || sf.f_type != NSFS_MAGIC) {
+		rc = esra_err_set(err, ESRA_EIO, "netns %s: not a namespace file (want "
+		                                 "/proc/PID/ns/net)", path);
+		goto out;
+	}
+	/* kernels before 4.11 lack NS_GET_NSTYPE (ENOTTY): then setns says EINVAL instead */
+	if ((type = ioctl(j.fd, NS_GET_NSTYPE)) >= 0 && type != CLONE_NEWNET) {
+		rc = esra_err_set(err, ESRA_EIO, "netns %s: a %s namespace, not a network one", path,
+		                  ns_kind(type));
+		goto out;
+	}
 	if ((e = pthread_create(&t, NULL, thread_main, &j)) != 0) {
-		close(j.fd);
-		return esra_err_set(err, ESRA_EIO, "network namespace %s: cannot start a thread: %s",
-		                    path, strerror(e));
+		rc = esra_err_set(err, ESRA_EIO, "netns %s: cannot start a thread: %s", path,
+		                  strerror(e));
+		goto out;
 	}
 	pthread_join(t, NULL);
-	close(j.fd);
-	if (j.rc != 0 && err != NULL)
+	rc = j.rc;
+	if (rc != 0 && err != NULL)
 		*err = j.err;
-	return j.rc;
+	if (entered != NULL)
+		*entered = j.entered;
+out:
+	close(j.fd);
+	return rc;
 }
 
 int netns_path_for_pid(pid_t pid, char *out, size_t outsz)

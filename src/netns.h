@@ -9,10 +9,11 @@
 
 /* fn(arg) runs on a new thread that first joins the namespace at path (e.g.
  * /proc/PID/ns/net); path NULL or "" runs fn on the calling thread. Returns fn's result,
- * or ESRA_EIO / ESRA_EINVAL with a message naming path when the namespace cannot be
- * entered. */
+ * or ESRA_EIO with a message naming path when the namespace cannot be entered (no such
+ * file, not a namespace, not a network one, no permission). *entered (may be NULL) tells
+ * which of the two happened. */
 int netns_run(const char *path, int (*fn)(void *arg, struct esra_err *err), void *arg,
-              struct esra_err *err) ESRA_WUR;
+              bool *entered, struct esra_err *err) ESRA_WUR;
 /* "/proc/PID/ns/net" into out. */
 int netns_path_for_pid(pid_t pid, char *out, size_t outsz) ESRA_WUR;
 

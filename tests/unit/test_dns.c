@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "dns.h"
+#include "netns.h"
 #include "fakedns.h"
 #include "testutil.h"
 
@@ -503,15 +504,15 @@ static void test_dns_file_that_is_not_a_network_namespace_is_a_clear_error(void 
 	expect_netns_error("/proc/self/ns/uts", "a uts namespace, not a network one");
 }
 
-static void test_dns_netns_path_for_pid_builds_the_proc_path(void **state)
+static void test_netns_path_for_pid_builds_the_proc_path(void **state)
 {
 	char out[32], tiny[8];
 
 	(void)state;
-	assert_int_equal(dns_netns_path_for_pid(1234, out, sizeof(out)), ESRA_OK);
+	assert_int_equal(netns_path_for_pid(1234, out, sizeof(out)), ESRA_OK);
 	assert_string_equal(out, "/proc/1234/ns/net");
-	assert_int_equal(dns_netns_path_for_pid(0, out, sizeof(out)), ESRA_EINVAL);
-	assert_int_equal(dns_netns_path_for_pid(1234, tiny, sizeof(tiny)), ESRA_EINVAL);
+	assert_int_equal(netns_path_for_pid(0, out, sizeof(out)), ESRA_EINVAL);
+	assert_int_equal(netns_path_for_pid(1234, tiny, sizeof(tiny)), ESRA_EINVAL);
 }
 
 /* ---------------------------------------------------------------- a real namespace (root) */
@@ -608,7 +609,7 @@ static void test_dns_netns_answers_come_only_through_the_namespace(void **state)
 	o.port = port;
 	o.timeout_ms = 300;
 	o.attempts = 1;
-	assert_int_equal(dns_netns_path_for_pid(pid, path, sizeof(path)), ESRA_OK);
+	assert_int_equal(netns_path_for_pid(pid, path, sizeof(path)), ESRA_OK);
 	o.netns = path;
 	own_netns(before, sizeof(before));
 	v = resolve_ok(&o, names, 1);
@@ -647,7 +648,7 @@ int main(void)
 	    cmocka_unit_test(test_dns_bad_options_are_einval_naming_them),
 	    cmocka_unit_test(test_dns_missing_netns_path_is_edns_naming_it),
 	    cmocka_unit_test(test_dns_file_that_is_not_a_network_namespace_is_a_clear_error),
-	    cmocka_unit_test(test_dns_netns_path_for_pid_builds_the_proc_path),
+	    cmocka_unit_test(test_netns_path_for_pid_builds_the_proc_path),
 	    cmocka_unit_test(test_dns_netns_answers_come_only_through_the_namespace),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
