@@ -100,4 +100,14 @@ write('networks.json', [{ Name: 'benchnet', Id: NET, Created: iso(now - 90000000
 write('network-verbose.json', { Name: 'benchnet', Id: NET, Scope: 'swarm', Driver: 'overlay', IPAM: { Driver: 'default', Config: [{ Subnet: '10.0.0.0/8', Gateway: '10.0.0.1' }] },
   Ingress: false, Attachable: true, Containers: {}, Services: {} });
 write('containers.json', []);
+// ---------------------------------------------------------------- DNS (for esra-fakedns -f)
+{
+  const lines = [];
+  for (let k = 0; k < SERVICES; k++) {
+    const tasks = [];
+    for (let t = k; t < TASKS; t += SERVICES) tasks.push(taskIp(t));
+    lines.push(`svc${k} A ${vip(k)} ttl=600`, `tasks.svc${k} A ${tasks.join(' ')} ttl=600`);
+  }
+  fs.writeFileSync(path.join(dir, 'dns.rules'), lines.join('\n') + '\n');
+}
 for (const f of fs.readdirSync(dir)) console.log(f.padEnd(22), (fs.statSync(path.join(dir, f)).size / 1048576).toFixed(1), 'MiB');

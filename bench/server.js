@@ -13,12 +13,12 @@ const files = {
   '/version': load('version.json'), '/info': load('info.json'), '/nodes': load('nodes.json'),
   '/services': load('services.json'), '/tasks': load('tasks.json'),
   '/networks': load('networks.json'), '/containers/json': load('containers.json'),
-  '/eureka/apps/': load('apps.json'),
+  '/eureka/apps': load('apps.json'),
 };
 const verbose = load('network-verbose.json');
 const server = http.createServer((req, res) => {
   const url = new URL(req.url, 'http://x');
-  let p = url.pathname.replace(/^\/v1\.\d+/, '');
+  let p = url.pathname.replace(/^\/v1\.\d+/, '').replace(/\/$/, '');
   let body = files[p];
   if (!body && p.startsWith('/networks/')) body = verbose;
   if (!body) { res.writeHead(404, { 'Content-Type': 'application/json' }); res.end('{"message":"not found"}'); return; }
