@@ -125,12 +125,16 @@ static int source_error(struct report *rep, const char *source, const char *msg,
 static int gather_docker(struct cycle *c, struct views *v, struct report *rep)
 {
 	struct esra_err e;
+	int64_t t0;
 	int rc;
 
 	rep->docker.attempted = true;
 	snprintf(rep->docker.where, sizeof(rep->docker.where), "%s", c->docker_where);
 	esra_err_clear(&e);
+	t0 = esra_mono_ms();
 	rc = docker_read(c->dk, &v->sw, &e);
+	log_debug("docker: %lld ms, %zu bytes", (long long)(esra_mono_ms() - t0),
+	          v->sw != NULL ? v->sw->bytes : 0);
 	if (rc == ESRA_ENOMEM)
 		return rc;
 	if (rc != ESRA_OK) {
@@ -231,12 +235,14 @@ out:
 static int gather_eureka(struct cycle *c, struct views *v, struct report *rep, bool watch)
 {
 	struct esra_err e;
+	int64_t t0;
 	size_t peer = 0;
 	int rc = ESRA_OK;
 	const char *remedy;
 
 	rep->eureka.attempted = true;
 	esra_err_clear(&e);
+	t0 = esra_mono_ms();
 	if (!watch || !follow_delta(c, v, &peer)) {
 		rc = eureka_fetch(c->eu, &v->reg, &peer, &e);
 		if (rc == ESRA_OK && watch) {
@@ -259,6 +265,8 @@ static int gather_eureka(struct cycle *c, struct views *v, struct report *rep, b
 		                              "is reachable from this node";
 		return source_error(rep, "eureka", e.msg, remedy);
 	}
+	log_debug("eureka: %lld ms, %zu instances%s", (long long)(esra_mono_ms() - t0),
+	          v->reg->n_inst, v->reg_kept && c->kept == v->reg ? " (kept)" : "");
 	rep->eureka.ok = true;
 	v->peer = peer;
 	v->peers_ok = true;
@@ -317,6 +325,7 @@ static int gather_dns(struct cycle *c, struct views *v, const char *const *names
 	struct dns_opts o;
 	struct esra_err e;
 	size_t bad = 0, first_bad = 0;
+	int64_t t0;
 	int rc;
 
 	rep->dns.attempted = true;
@@ -329,7 +338,9 @@ static int gather_dns(struct cycle *c, struct views *v, const char *const *names
 	}
 	dns_opts_of(c, v, &o);
 	esra_err_clear(&e);
+	t0 = esra_mono_ms();
 	rc = dns_resolve(&o, names, n, &v->dns, &e);
+	log_debug("dns: %lld ms, %zu names", (long long)(esra_mono_ms() - t0), n);
 	if (rc == ESRA_ENOMEM)
 		return rc;
 	if (rc != ESRA_OK) {
@@ -688,7 +699,7 @@ int cycle_check(struct cycle *c, const struct cycle_opts *o, struct report *rep,
 	const char **names = NULL;
 	size_t n = 0;
 	enum probe_rc *probes = NULL;
-	int64_t t0 = esra_mono_ms();
+	int64_t t0 = esra_mono_ms(), tr = 0, t1;
 	int rc;
 
 	memset(&v, 0, sizeof(v));
@@ -697,8 +708,10 @@ int cycle_check(struct cycle *c, const struct cycle_opts *o, struct report *rep,
 		goto out;
 	if ((rc = gather_eureka(c, &v, rep, o != NULL && o->watch)) != ESRA_OK)
 		goto out;
+	tr = esra_mono_ms();
 	if ((rc = build_recon(c, &v, rep, err)) != ESRA_OK)
 		goto out;
+	tr = esra_mono_ms() - tr;
 	find_seat(c, &v, rep);
 	if ((rc = recon_dns_names(v.rc, &names, &n, err)) != ESRA_OK)
 		goto out;
@@ -715,8 +728,11 @@ int cycle_check(struct cycle *c, const struct cycle_opts *o, struct report *rep,
 	}
 	if ((rc = run_probes(c, &v, rep, &probes)) != ESRA_OK)
 		goto out;
+	t1 = esra_mono_ms();
 	if ((rc = recon_judge(v.rc, v.dns, probes, &rep->findings, err)) != ESRA_OK)
 		goto out;
+	log_debug("reconcile: %lld ms (indexes %lld ms), %zu findings",
+	          (long long)(esra_mono_ms() - t1 + tr), (long long)tr, rep->findings.n);
 	if (v.n_peers > 1 && (rc = divergence(c, &v, rep, err)) != ESRA_OK)
 		goto out;
 	if (v.dns != NULL && (rc = propose(c, &v, rep)) != ESRA_OK)
