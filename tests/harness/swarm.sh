@@ -12,6 +12,8 @@
 #        swarm.sh down DIR           tear everything down, remove DIR (safe twice, or half-built)
 #        swarm.sh env DIR node1|node2   print DOCKER_HOST=unix://DIR/nodeN/docker.sock
 #        swarm.sh status DIR         show both nodes; exit 1 unless both are up
+#        swarm.sh check-host DIR     exit 1 (with a diff) if the host's iptables rules or links
+#                                    changed since `up` began
 # Needs root, dockerd/containerd/runc (docker.io), busybox-static, iproute2, util-linux.
 set -euo pipefail
 
@@ -21,7 +23,7 @@ READY_WAIT=${ESRA_SWARM_READY_WAIT:-60}
 
 die() { echo "swarm.sh: $*" >&2; exit 1; }
 say() { [ -n "${ESRA_SWARM_QUIET:-}" ] || echo "swarm.sh: $*" >&2; }
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 [ $# -ge 2 ] || usage
 cmd=$1
@@ -322,5 +324,9 @@ case "$cmd" in
     esac
     ;;
   status) do_status ;;
+  check-host)
+    [ -f "$dir/host.before" ] || die "no host snapshot in $dir"
+    host_state | diff -u "$dir/host.before" - >&2 || die "host iptables/links changed since up"
+    ;;
   *) usage ;;
 esac
