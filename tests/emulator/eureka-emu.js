@@ -137,7 +137,6 @@ function record(app, inst, actionType, now) {
   inst.lastUpdatedTimestamp = String(now);
   st.changes.push({ ts: now, app, inst: snapshot(inst) });
   st.version++;
-  st.cache.clear();
 }
 function effective(rec) {
   const ov = st.overrides.get(rec.inst.instanceId);
@@ -494,8 +493,9 @@ async function eureka(req, res, segs, query, body) {
     if (m !== 'GET') return send(res, 405, 'Method Not Allowed');
     if (now < st.notReadyUntil) return send(res, 403, '');
     const isDelta = segs.length === 1;
-    // A cached response keeps its apps__hashcode and delta from when it was built (as the
-    // server's read-only cache does); a change invalidates it only when --cache-ms is 0.
+    // With --cache-ms a list response is served from a cache up to that old, whatever changed
+    // through the Eureka API meanwhile (as the server's read-only cache does); changes made
+    // through the control API, and DELETE /_emu/cache, drop the cache.
     return serveList(req, res, key, legacy, () => {
       const v = isDelta ? deltaView(now) : fullView();
       return { status: 200, body: json ? jsonApps(v, legacy) : xmlApps(v), ctype };
