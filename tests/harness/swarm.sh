@@ -70,7 +70,7 @@ start_node() {
     mount -t tmpfs -o mode=755 tmpfs /run || exit 1
     exec dockerd --data-root "$1/data" --exec-root "$1/exec" --pidfile "$1/dockerd.pid" \
       -H unix:///run/docker.sock -H "unix://$1/docker.sock" --shutdown-timeout 2 \
-      --log-level "${ESRA_SWARM_LOG_LEVEL:-warn}"' sh "$d" "$n" </dev/null >"$d/dockerd.log" 2>&1 &
+      --cgroup-parent "$3" --log-level "${ESRA_SWARM_LOG_LEVEL:-warn}"' sh "$d" "$n" "/$ns" </dev/null >"$d/dockerd.log" 2>&1 &
   echo $! >"$d/launch.pid"
 }
 
@@ -268,6 +268,17 @@ do_down() {
     # shellcheck disable=SC2086
     kill -KILL $left 2>/dev/null || true
     sleep 0.3
+  done
+  # Containers' cgroups (each node has its own cgroup parent, named like its netns).
+  local cg
+  for i in 1 2; do
+    for cg in /sys/fs/cgroup/*/"$(ns_node $i)" /sys/fs/cgroup/"$(ns_node $i)"; do
+      [ -d "$cg" ] || continue
+      # shellcheck disable=SC2046
+      kill -KILL $(find "$cg" -name cgroup.procs -exec cat {} + 2>/dev/null) 2>/dev/null || true
+      find "$cg" -depth -type d -exec rmdir {} + 2>/dev/null || true
+      [ ! -d "$cg" ] || { sleep 0.5; find "$cg" -depth -type d -exec rmdir {} + 2>/dev/null || say "could not remove cgroup $cg"; }
+    done
   done
   # 4. Mounts under DIR seen by the host (a node's own mounts die with its mount namespace).
   local m
