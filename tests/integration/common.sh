@@ -30,7 +30,7 @@ ESRA=$(realpath -m "${ESRA_BIN:-$IT_ROOT/build/esra}")
 SWARM_SH=$IT_ROOT/tests/harness/swarm.sh
 EMU_JS=$IT_ROOT/tests/emulator/eureka-emu.js
 JSCLIENT_JS=$IT_ROOT/tests/emulator/js-client.js
-IT_TMP=$(mktemp -d "/tmp/esra-it-$IT_NAME.XXXXXX")
+IT_TMP=$(mktemp -d "${ESRA_IT_TMPROOT:-/tmp}/esra-it-$IT_NAME.XXXXXX")
 export DOCKER_CLI_HINTS=false
 export ESRA_SWARM_QUIET=${ESRA_SWARM_QUIET:-1}
 

@@ -35,6 +35,7 @@ else
   logdir=$(mktemp -d /tmp/esra-it-logs.XXXXXX)
   keep_logs=
 fi
+export ESRA_IT_TMPROOT=$logdir   # scenarios' scratch folders go with the logs
 swarm_dir=
 child=
 failed=()
