@@ -52,6 +52,14 @@ for _ in $(seq 1 30); do
 done
 assert_eq "esra-hello" "$got" "TCP from the gateway's namespace to a task IP answers"
 
+# An emulator can live inside a container's namespace (for an esra run there, nsenter'd).
+emu_start --netns "/proc/$(container_pid gateway)/ns/net" --quiet
+assert_eq "200" "$(emu_get apps -o /dev/null -w '%{http_code}')" "an emulator inside the gateway's namespace answers there"
+rc=0
+curl -s --max-time 2 -o /dev/null "http://127.0.0.1:$EMU_PORT/eureka/apps" || rc=$?
+assert_ne "0" "$rc" "and is not reachable from the host"
+
+assert_eq "DOCKER_HOST=unix://$SWARM_DIR/node2/docker.sock" "$("$SWARM_SH" env "$SWARM_DIR" node2)" "swarm.sh env"
 "$SWARM_SH" check-host "$SWARM_DIR" || fail "the host's iptables or links changed"
 pass "the host's iptables-save and ip link are as before swarm up"
 it_finish
