@@ -15,6 +15,7 @@
 #        swarm.sh check-host DIR     exit 1 (with a diff) if the host's iptables rules or links
 #                                    changed since `up` began
 # Needs root, dockerd/containerd/runc (docker.io), busybox-static, iproute2, util-linux.
+# shellcheck disable=SC2016,SC2086  # sh -c scripts in single quotes; ID lists split on purpose
 set -euo pipefail
 
 export DOCKER_CLI_HINTS=false

@@ -2,6 +2,7 @@
 # 001-swarm-harness: the test bed itself. node1 is the manager and leader, node2 a worker;
 # incident_setup reproduces the poisoned name (gbs-cms answers with its VIP and ghost's, while
 # tasks.gbs-cms gives exactly its two task IPs); the host's iptables and links are untouched.
+# shellcheck source=tests/integration/common.sh disable=SC2317  # helpers run through wait_for
 source "$(dirname "$0")/common.sh"
 
 swarm_up
@@ -29,6 +30,7 @@ assert_eq "2" "$(printf '%s\n' "$tasks" | grep -c .)" "gbs-cms has two running t
 ghost_task=$(task_ips ghost gbsnet any)
 assert_eq "1" "$(printf '%s\n' "$ghost_task" | grep -c .)" "ghost's lingering task has one IP"
 # ghost's alias also puts its lingering task under tasks.gbs-cms (seen on dockerd 20.10).
+# shellcheck disable=SC2086
 assert_eq "$(printf '%s\n' $tasks $ghost_task | sort -V)" "$(dns_a tasks.gbs-cms)" \
   "tasks.gbs-cms answers gbs-cms's task IPs plus ghost's task IP"
 assert_eq "1" "$(dns_a gbs-user | grep -c .)" "gbs-user resolves to one address"

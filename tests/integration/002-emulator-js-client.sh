@@ -4,6 +4,7 @@
 # deregistration on SIGTERM; XML and JSON payloads, apps__hashcode, delta, cache, eviction,
 # the 403 window, injected faults, --auth, --legacy-json, and two independent emulators.
 # Needs no swarm and no esra binary.
+# shellcheck source=tests/integration/common.sh disable=SC2317,SC2016,SC2119  # helpers run through wait_for; literal $ in XML
 source "$(dirname "$0")/common.sh"
 
 ID=gbs-cms-1

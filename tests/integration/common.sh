@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2086  # ID lists are split on purpose
 # common.sh: the harness every integration scenario sources (tests/integration/NNN-*.sh).
 # It sets `set -euo pipefail`, installs ONE `trap cleanup EXIT INT TERM` that tears down all it
 # started (its own swarm unless a shared one is given in ESRA_IT_SWARM_DIR, emulators, js
@@ -299,7 +300,7 @@ _dns_has() { dns_a "$1" | grep -qx "$2"; }
 # emu_start [--netns PATH] [eureka-emu.js options]: starts an emulator on a free port of
 # 127.0.0.1 (inside netns PATH if given) and waits until it listens.
 emu_start() {
-  local netns= prefix=/eureka/ a i pre=() log
+  local netns='' prefix=/eureka/ a i pre=() log
   if [ "${1:-}" = --netns ]; then
     netns=$2
     shift 2
