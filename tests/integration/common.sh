@@ -17,6 +17,7 @@
 #   dns_a NAME [CONTAINER]   sorted A records of NAME from 127.0.0.11 as CONTAINER sees them
 #   task_ips SERVICE [NET]   IPs of SERVICE's running tasks on NET (default gbsnet), sorted
 #   service_vip SERVICE [NET]  SERVICE's VIP on NET
+#   esra_image_build         image esra:test from $ESRA on both nodes (contrib/Dockerfile)
 #   incident_setup           the poisoned-name incident (see the function)
 #   alias_collision_setup    a live container holding the alias gbs-cms
 #   pass/fail/skip/assert_eq/assert_ne/assert_contains/assert_not_contains/json_get/it_finish
@@ -397,4 +398,18 @@ bg_start() {
 
 need_esra() {
   [ -x "$ESRA" ] || skip "esra binary not built ($ESRA)"
+}
+
+# esra_image_build: builds image esra:test (contrib/Dockerfile, FROM scratch, the binary and
+# the libraries ldd lists) from $ESRA on both nodes, for `docker service create` / stacks.
+esra_image_build() {
+  need_esra
+  local n
+  "$IT_ROOT/contrib/image-root.sh" "$ESRA" "$IT_TMP/image-root" >/dev/null
+  for n in node1 node2; do
+    DOCKER_BUILDKIT=0 dk "$n" build -q -t esra:test -f "$IT_ROOT/contrib/Dockerfile" \
+      "$IT_TMP/image-root" >/dev/null || fail "docker build of esra:test on $n failed"
+  done
+  ESRA_IMAGE=esra:test
+  export ESRA_IMAGE
 }
