@@ -18,7 +18,9 @@
 //   PUT apps/{APP}/{ID}/status?value=S (override)             DELETE apps/{APP}/{ID}/status
 //   PUT apps/{APP}/{ID}/metadata?k=v
 // Control API (JSON, never authenticated, never faulted, never logged):
-//   GET /_emu/  GET|PUT|POST|DELETE /_emu/instances  POST|GET|DELETE /_emu/fault
+//   GET /_emu/  GET|PUT|POST|DELETE /_emu/instances  GET|DELETE /_emu/fault
+//   POST /_emu/fault {method, path (regex on the path), headers {name: regex}, count (default 1,
+//                     0 = forever), status (HTTP code or "close"), delay_ms, body}
 //   POST /_emu/not-ready {ms}  GET|DELETE /_emu/requests[?since=SEQ]  DELETE /_emu/cache
 //   POST /_emu/config {cache_ms, legacy_json, evict, not_ready_ms}
 'use strict';
@@ -672,6 +674,7 @@ async function control(req, res, path, query, body) {
             method: o.method ? String(o.method).toUpperCase() : null,
             path: new RegExp(o.path || '.*'),
             pathSrc: o.path || '.*',
+            headers: Object.entries(o.headers || {}).map(([k, v]) => [k.toLowerCase(), new RegExp(String(v))]),
             count: o.count === undefined ? 1 : Number(o.count),
             status: o.close ? 'close' : (o.status === undefined ? null : o.status),
             delayMs: Number(o.delay_ms || 0),
@@ -684,7 +687,7 @@ async function control(req, res, path, query, body) {
           st.faults.push(f);
           return sendJson(res, 200, { id: f.id });
         }
-        if (m === 'GET') return sendJson(res, 200, { faults: st.faults.map((f) => Object.assign({}, f, { path: f.pathSrc })) });
+        if (m === 'GET') return sendJson(res, 200, { faults: st.faults.map((f) => Object.assign({}, f, { path: f.pathSrc, headers: f.headers.map(([k, r]) => [k, r.source]) })) });
         if (m === 'DELETE') { st.faults = []; return sendJson(res, 200, {}); }
         break;
       case 'not-ready':
@@ -740,7 +743,8 @@ async function handle(req, res) {
   res.on('finish', () => { entry.status = res.statusCode; });
   res.on('close', () => { if (entry.status === null) entry.status = 'closed'; });
 
-  const f = st.faults.find((x) => (!x.method || x.method === req.method) && x.path.test(path));
+  const f = st.faults.find((x) => (!x.method || x.method === req.method) && x.path.test(path) &&
+    x.headers.every(([k, r]) => r.test(String(req.headers[k] || ''))));
   if (f) {
     f.hits++;
     entry.fault = f.id;

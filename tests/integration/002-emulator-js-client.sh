@@ -111,15 +111,16 @@ assert_eq "200" "$(code "apps/GBS-CMS/$ID")" "not ready: GET apps/APP/ID still 2
 ready() { [ "$(code apps)" = 200 ]; }
 wait_for "the 403 window ends" 10 ready
 
-# Injected faults: a 500 once, a closed connection, a delay.
-emu_ctl POST fault '{"method":"GET","path":"/apps/?$","count":1,"status":500}' >/dev/null
+# Injected faults: a 500 once, a closed connection, a delay (only for curl: the js-client
+# still polls GET apps/ meanwhile).
+emu_ctl POST fault '{"method":"GET","path":"/apps/?$","headers":{"user-agent":"^curl"},"count":1,"status":500}' >/dev/null
 assert_eq "500" "$(code apps)" "injected 500 observed"
 assert_eq "200" "$(code apps)" "the fault was used up (count 1)"
-emu_ctl POST fault '{"path":"/apps/delta$","status":"close"}' >/dev/null
+emu_ctl POST fault '{"path":"/apps/delta$","headers":{"user-agent":"^curl"},"status":"close"}' >/dev/null
 rc=0
 emu_get apps/delta -o /dev/null 2>/dev/null || rc=$?
 assert_eq "52" "$rc" "injected close: curl gets an empty reply"
-emu_ctl POST fault '{"path":"/apps/?$","delay_ms":700}' >/dev/null
+emu_ctl POST fault '{"path":"/apps/?$","headers":{"user-agent":"^curl"},"delay_ms":700}' >/dev/null
 t0=$(now_ms)
 assert_eq "200" "$(code apps)" "delayed answer still 200"
 [ $(($(now_ms) - t0)) -ge 650 ] || fail "delay_ms not applied"
