@@ -151,14 +151,14 @@ wait_for "--evict expires the stale lease" 5 gone
 assert_contains "$(emu_get apps/delta -H 'Accept: application/json')" '"actionType":"DELETED"' "eviction shows in the delta"
 
 # --cache-ms: list endpoints may be stale, the instance read is not.
-emu_start --quiet --cache-ms 1500
+emu_start --quiet --cache-ms 4000
 assert_eq "" "$(json_get "$(emu_get apps -H 'Accept: application/json')" 'j.applications.apps__hashcode')" "empty registry"
 JSCLIENT_NOWAIT=1 jsclient_start --app gbs-cms --ip 10.0.1.6 --instance-id c1 --interval 1000
 reg() { [ "$(code apps/GBS-CMS/c1)" = 200 ]; }
 wait_for "registered (uncached read)" 10 reg
 assert_eq "" "$(json_get "$(emu_get apps -H 'Accept: application/json')" 'j.applications.apps__hashcode')" "GET apps still served from the cache"
 fresh() { [ "$(json_get "$(emu_get apps -H 'Accept: application/json')" 'j.applications.apps__hashcode')" = UP_1_ ]; }
-wait_for "the cache expires" 5 fresh
+wait_for "the cache expires" 8 fresh
 jsclient_stop
 
 # Two emulators are independent.
