@@ -1,0 +1,62 @@
+# shellcheck shell=bash
+# lib-esra.sh: helpers for scenarios that run esra itself; source it after common.sh.
+#   esra_conf FILE NODE [libconfig lines...]  a config: the last emulator (EMU_URLS), NODE's
+#                            docker socket, DNS from container SEAT (default gateway)
+#   esra_run CONF ARGS...    runs "$ESRA ARGS -c CONF"; sets ESRA_RC, ESRA_OUT, ESRA_ERR_OUT
+#   finding KIND [KEY=VALUE] the first finding of KIND (matching KEY) in ESRA_OUT, as JSON
+#   register_stale APP ID IP [RENEWED_SECONDS_AGO]  an aged instance via the control API
+#   now_ms                   epoch milliseconds
+
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+EMU_CTL_ARGS=()
+
+node_sock() { echo "unix://$SWARM_DIR/$1/docker.sock"; }
+
+esra_conf() { # FILE NODE [lines...]
+  local f=$1 node=$2 urls='' u
+  shift 2
+  for u in "${EMU_URLS[@]}"; do urls+="${urls:+, }\"$u\""; done
+  [ -n "$urls" ] || urls='"http://127.0.0.1:1/eureka/"'
+  {
+    echo "eureka = { urls = [ $urls ]; timeout_ms = 3000; };"
+    echo "docker = { host = \"$(node_sock "$node")\"; timeout_ms = 10000; };"
+    echo "dns = { netns = \"container:${SEAT:-gateway}\"; timeout_ms = 1000; attempts = 2; };"
+    printf '%s\n' "$@"
+  } >"$f"
+}
+
+esra_run() { # CONF ARGS...
+  local conf=$1
+  shift
+  set +e
+  "$ESRA" "$@" -c "$conf" >"$IT_TMP/esra.out" 2>"$IT_TMP/esra.err"
+  ESRA_RC=$?
+  set -e
+  ESRA_OUT=$(cat "$IT_TMP/esra.out")
+  ESRA_ERR_OUT=$(cat "$IT_TMP/esra.err")
+  log "esra $* -> exit $ESRA_RC"
+}
+
+# finding KIND [FIELD=VALUE]: prints the first matching finding of the last JSON report.
+finding() {
+  local kind=$1 field=${2%%=*} value=${2#*=}
+  [ $# -ge 2 ] || field=''
+  json_get "$ESRA_OUT" "j.findings.filter(f => f.kind === '$kind' && ('$field' === '' || f['$field'] === '$value'))[0]"
+}
+
+# register_stale APP ID IP [RENEWED_S_AGO]: an instance registered an hour ago whose lease was
+# last renewed RENEWED_S_AGO seconds ago (default 600: expired), added beside what is there.
+# EMU_CTL_ARGS=(-p PORT) aims it at another emulator.
+register_stale() {
+  local app=$1 id=$2 ip=$3 ago=${4:-600} now
+  now=$(now_ms)
+  emu_ctl "${EMU_CTL_ARGS[@]}" POST instances "$(cat <<JSON
+{"instances": [{"app": "$app", "instanceId": "$id", "hostName": "$ip", "ipAddr": "$ip",
+ "status": "UP", "port": {"\$": 8080, "@enabled": "true"}, "vipAddress": "${app,,}",
+ "dataCenterInfo": {"@class": "com.netflix.appinfo.InstanceInfo\$DefaultDataCenterInfo", "name": "MyOwn"},
+ "leaseInfo": {"renewalIntervalInSecs": 30, "durationInSecs": 90,
+   "registrationTimestamp": $((now - 3600000)), "lastRenewalTimestamp": $((now - ago * 1000)),
+   "serviceUpTimestamp": $((now - 3600000)), "evictionTimestamp": 0}}]}
+JSON
+)" >/dev/null
+}
