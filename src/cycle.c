@@ -324,7 +324,7 @@ static int gather_dns(struct cycle *c, struct views *v, const char *const *names
 {
 	struct dns_opts o;
 	struct esra_err e;
-	size_t bad = 0, first_bad = 0;
+	size_t bad = 0, first_bad = 0, upstream = 0, first_up = 0;
 	int64_t t0;
 	int rc;
 
@@ -349,28 +349,47 @@ static int gather_dns(struct cycle *c, struct views *v, const char *const *names
 	}
 	rep->dns.count_a = n;
 	rep->dns.count_b = v->dns->queries;
-	for (size_t i = 0; i < v->dns->n; i++)
-		if (!model_dns_rc_definite(v->dns->ans[i].rc) && bad++ == 0)
-			first_bad = i;
-	if (bad == 0) {
+	/* Only a name swarm must answer counts as a DNS failure; swarm forwards the others
+	 * upstream, whose silence (air-gapped swarms) means "no swarm record". */
+	for (size_t i = 0; i < v->dns->n; i++) {
+		if (model_dns_rc_definite(v->dns->ans[i].rc))
+			continue;
+		if (v->rc == NULL || recon_name_expected(v->rc, v->dns->ans[i].name)) {
+			if (bad++ == 0)
+				first_bad = i;
+		} else if (upstream++ == 0) {
+			first_up = i;
+		}
+	}
+	if (bad == 0 && upstream < n) {
 		rep->dns.ok = true;
+		if (upstream > 0 &&
+		    report_add_note(rep, "dns: %zu name%s swarm holds no record of got no answer "
+		                         "from the upstream resolver (first %s: %s); judged as having "
+		                         "no swarm record", upstream, upstream == 1 ? "" : "s",
+		                    v->dns->ans[first_up].name,
+		                    model_dns_rc_name(v->dns->ans[first_up].rc)) != 0)
+			return ESRA_ENOMEM;
 		return ESRA_OK;
 	}
-	if (bad == n)
+	if (bad == 0) /* nothing at all answered */
+		first_bad = first_up;
+	if (bad + upstream == n)
 		snprintf(rep->dns.error, sizeof(rep->dns.error),
 		         "dns %s: no definite answer for any of %zu names (%s: %s)", rep->dns.where, n,
 		         v->dns->ans[first_bad].name, model_dns_rc_name(v->dns->ans[first_bad].rc));
 	else
 		snprintf(rep->dns.error, sizeof(rep->dns.error),
-		         "dns %s: %zu of %zu names got no definite answer (first %s: %s)",
+		         "dns %s: %zu of %zu names swarm must answer got no answer (first %s: %s)",
 		         rep->dns.where, bad, n, v->dns->ans[first_bad].name,
 		         model_dns_rc_name(v->dns->ans[first_bad].rc));
 	return source_error(rep, "dns", rep->dns.error,
-	                    bad == n ? "swarm DNS (127.0.0.11) exists only inside containers on "
-	                               "user-defined networks: run esra in one (the stack file) or "
-	                               "set dns.netns = \"container:NAME\""
-	                             : "names without an answer were not judged; retry, or raise "
-	                               "dns.timeout_ms / dns.attempts");
+	                    bad + upstream == n
+	                            ? "swarm DNS (127.0.0.11) exists only inside containers on "
+	                              "user-defined networks: run esra in one (the stack file) or "
+	                              "set dns.netns = \"container:NAME\""
+	                            : "names without an answer were not judged; retry, or raise "
+	                              "dns.timeout_ms / dns.attempts");
 }
 
 struct probe_job {
@@ -454,6 +473,8 @@ static int propose(struct cycle *c, struct views *v, struct report *rep)
 {
 	struct finding_list *l = &rep->findings;
 	unsigned *next_k = calloc(l->n + 1, sizeof(*next_k));
+	const char *canary = recon_canary(v->rc);
+	bool alive;
 	int rc = ESRA_OK;
 
 	if (next_k == NULL)
@@ -481,7 +502,7 @@ static int propose(struct cycle *c, struct views *v, struct report *rep)
 					break;
 				if (recon_name_taken_locally(v->rc, cand, NULL))
 					continue;
-				if (n + 2 > cap) {
+				if (n + 3 > cap) {
 					const char **nv;
 					cap = cap ? cap * 2 : 16;
 					nv = realloc(names, cap * sizeof(*nv));
@@ -506,6 +527,8 @@ static int propose(struct cycle *c, struct views *v, struct report *rep)
 			free(names);
 			break;
 		}
+		if (canary != NULL)
+			names[n++] = canary; /* room: cap keeps 2 spare slots */
 		dns_opts_of(c, v, &o);
 		esra_err_clear(&e);
 		if (dns_resolve(&o, names, n, &dv, &e) != ESRA_OK) {
@@ -514,6 +537,7 @@ static int propose(struct cycle *c, struct views *v, struct report *rep)
 			break;
 		}
 		rep->dns.count_b += dv->queries;
+		alive = recon_resolver_alive(dv, canary);
 		/* first free candidate per finding, in candidate order */
 		for (size_t i = 0; i < l->n; i++) {
 			struct finding *f = &l->v[i];
@@ -524,7 +548,7 @@ static int propose(struct cycle *c, struct views *v, struct report *rep)
 					break;
 				if (model_dns_find(dv, cand) == NULL)
 					continue;
-				if (recon_name_free_in_dns(dv, cand)) {
+				if (recon_name_free_in_dns(dv, cand, alive)) {
 					f->proposal = finding_strdup(l, cand);
 					break;
 				}
@@ -758,14 +782,15 @@ int cycle_preflight(struct cycle *c, const char *const *names, size_t n, struct 
                     struct esra_err *err)
 {
 	struct views v;
-	const char **ask = NULL;
+	const char **ask = NULL, *canary;
+	bool alive;
 	int64_t t0 = esra_mono_ms();
 	int rc;
 
 	memset(&v, 0, sizeof(v));
 	rep->generated_ms = esra_now_ms();
 	rep->names = calloc(n + 1, sizeof(*rep->names));
-	ask = calloc(2 * n + 1, sizeof(*ask));
+	ask = calloc(2 * n + 2, sizeof(*ask));
 	if (rep->names == NULL || ask == NULL) {
 		rc = esra_err_set(err, ESRA_ENOMEM, "out of memory");
 		goto out;
@@ -786,13 +811,18 @@ int cycle_preflight(struct cycle *c, const char *const *names, size_t n, struct 
 			goto out;
 		}
 	}
-	if ((rc = gather_dns(c, &v, ask, 2 * n, rep)) != ESRA_OK)
+	canary = recon_canary(v.rc);
+	if (canary != NULL)
+		ask[2 * n] = canary;
+	if ((rc = gather_dns(c, &v, ask, 2 * n + (canary != NULL), rep)) != ESRA_OK)
 		goto out;
+	alive = v.dns != NULL && recon_resolver_alive(v.dns, canary);
 	for (size_t i = 0; i < n; i++) {
 		enum recon_name_state st = NAME_UNKNOWN;
 		rep->names[i].name = names[i];
 		if (v.dns != NULL &&
-		    (rc = recon_preflight(v.rc, v.dns, names[i], &rep->findings, &st, err)) != ESRA_OK)
+		    (rc = recon_preflight(v.rc, v.dns, names[i], alive, &rep->findings, &st, err)) !=
+		            ESRA_OK)
 			goto out;
 		/* what was not readable makes the verdict unknown, never "free" */
 		if (st == NAME_FREE && (!rep->docker.ok || !rep->eureka.ok))

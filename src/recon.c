@@ -1376,18 +1376,56 @@ int recon_candidate(const struct esra_config *cfg, const char *name, unsigned k,
 	return (w < 0 || (size_t)w >= outsz) ? ESRA_ETOOLARGE : ESRA_OK;
 }
 
-static bool definitely_empty(const struct dns_answer *a)
+/* No swarm record: a definite empty answer, or silence from upstream while alive. */
+static bool no_record(const struct dns_answer *a, bool alive)
 {
-	return a != NULL && (a->rc == DNS_RC_NXDOMAIN || a->rc == DNS_RC_NODATA ||
-	                     (a->rc == DNS_RC_OK && a->n_ips == 0));
+	if (a == NULL)
+		return false;
+	if (a->rc == DNS_RC_NXDOMAIN || a->rc == DNS_RC_NODATA || (a->rc == DNS_RC_OK && a->n_ips == 0))
+		return true;
+	return alive && (a->rc == DNS_RC_TIMEOUT || a->rc == DNS_RC_SERVFAIL);
 }
 
-bool recon_name_free_in_dns(const struct dns_view *dns, const char *name)
+/* A verdict can be given on a: a real answer, or silence meaning "no swarm record". */
+static bool judgeable(const struct dns_answer *a, bool alive)
+{
+	return a != NULL && (model_dns_rc_definite(a->rc) || no_record(a, alive));
+}
+
+bool recon_name_free_in_dns(const struct dns_view *dns, const char *name, bool alive)
 {
 	char tn[ESRA_MAX_STRING];
 
 	snprintf(tn, sizeof(tn), "tasks.%s", name);
-	return definitely_empty(model_dns_find(dns, name)) && definitely_empty(model_dns_find(dns, tn));
+	return no_record(model_dns_find(dns, name), alive) &&
+	       no_record(model_dns_find(dns, tn), alive);
+}
+
+const char *recon_canary(const struct recon *r)
+{
+	for (size_t i = 0; i < r->n_checks; i++)
+		if (!r->checks[i].tasks && !r->checks[i].dnsrr && r->checks[i].n_exp > 0)
+			return r->checks[i].name;
+	for (size_t i = 0; i < r->n_checks; i++)
+		if (r->checks[i].n_exp > 0)
+			return r->checks[i].name;
+	return NULL;
+}
+
+bool recon_name_expected(const struct recon *r, const char *name)
+{
+	size_t i = hmap_get(r->check_by_name, name);
+
+	/* a worker's tasks.<name> comes from its network view, which also lists endpoints of
+	 * tasks that are no longer live: swarm need not answer those */
+	return i != NONE && r->checks[i].n_exp > 0 && (r->manager || !r->checks[i].tasks);
+}
+
+bool recon_resolver_alive(const struct dns_view *dns, const char *canary)
+{
+	const struct dns_answer *a = canary != NULL ? model_dns_find(dns, canary) : NULL;
+
+	return a != NULL && a->rc == DNS_RC_OK && a->n_ips > 0;
 }
 
 const char *recon_name_state_name(enum recon_name_state s)
@@ -1402,7 +1440,7 @@ const char *recon_name_state_name(enum recon_name_state s)
 	return "unknown";
 }
 
-int recon_preflight(struct recon *r, const struct dns_view *dns, const char *name,
+int recon_preflight(struct recon *r, const struct dns_view *dns, const char *name, bool alive,
                     struct finding_list *out, enum recon_name_state *state, struct esra_err *err)
 {
 	const struct dns_answer *a = model_dns_find(dns, name);
@@ -1416,8 +1454,7 @@ int recon_preflight(struct recon *r, const struct dns_view *dns, const char *nam
 	snprintf(tn, sizeof(tn), "tasks.%s", name);
 	ta = model_dns_find(dns, tn);
 	*state = NAME_UNKNOWN;
-	if (a == NULL || ta == NULL || !model_dns_rc_definite(a->rc) ||
-	    !model_dns_rc_definite(ta->rc))
+	if (!judgeable(a, alive) || !judgeable(ta, alive))
 		return ESRA_OK;
 	taken = recon_name_taken_locally(r, name, &by);
 	if (ci != NONE && r->checks[ci].svc != NONE &&
@@ -1431,7 +1468,7 @@ int recon_preflight(struct recon *r, const struct dns_view *dns, const char *nam
 		*state = (p1 != NULL || p2 != NULL) ? NAME_POISONED : NAME_CLEAN;
 		return ESRA_OK;
 	}
-	if (!taken && definitely_empty(a) && definitely_empty(ta)) {
+	if (!taken && no_record(a, alive) && no_record(ta, alive)) {
 		*state = NAME_FREE;
 		return ESRA_OK;
 	}

@@ -48,8 +48,20 @@ bool recon_name_taken_locally(const struct recon *r, const char *name, const cha
  * k = 2 -> "{name}-new2", ... */
 int recon_candidate(const struct esra_config *cfg, const char *name, unsigned k, char *out,
                     size_t outsz) ESRA_WUR;
-/* Free by DNS: both name and tasks.<name> got a definite empty answer (NXDOMAIN/NODATA). */
-bool recon_name_free_in_dns(const struct dns_view *dns, const char *name);
+/* Swarm's embedded resolver answers the names it holds itself and forwards the others
+ * upstream; where the upstream does not answer (air-gapped swarms, this test bed) those
+ * time out or fail. So a name that times out while a name swarm holds (the canary) answers
+ * in the same batch has no swarm record. */
+/* A name swarm itself must answer (a service with a VIP, or tasks.<name> with live tasks),
+ * to ask alongside names whose freedom is judged; NULL when there is none. */
+const char *recon_canary(const struct recon *r);
+/* Whether swarm must answer name (its failure is a DNS failure, not an upstream one). */
+bool recon_name_expected(const struct recon *r, const char *name);
+/* The resolver answered the canary in dns (so silence means "no swarm record"). */
+bool recon_resolver_alive(const struct dns_view *dns, const char *canary);
+/* Free by DNS: neither name nor tasks.<name> has a swarm record: NXDOMAIN/NODATA, or no
+ * answer while the resolver is alive. */
+bool recon_name_free_in_dns(const struct dns_view *dns, const char *name, bool alive);
 
 /* Preflight of one name about to be deployed. */
 enum recon_name_state {
@@ -60,9 +72,10 @@ enum recon_name_state {
 	NAME_UNKNOWN    /* DNS gave no definite answer */
 };
 const char *recon_name_state_name(enum recon_name_state s);
-/* Judge name with a DNS view that holds name and tasks.<name>. A taken or poisoned name
- * gets a finding (name_taken / poisoned_name) appended to out; *state gets the verdict. */
-int recon_preflight(struct recon *r, const struct dns_view *dns, const char *name,
+/* Judge name with a DNS view that holds name and tasks.<name> (and the canary: alive says
+ * whether it answered). A taken or poisoned name gets a finding (name_taken / poisoned_name)
+ * appended to out; *state gets the verdict. */
+int recon_preflight(struct recon *r, const struct dns_view *dns, const char *name, bool alive,
                     struct finding_list *out, enum recon_name_state *state,
                     struct esra_err *err) ESRA_WUR;
 
