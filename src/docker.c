@@ -4,9 +4,12 @@
 #include "docker.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "http.h"
@@ -853,10 +856,21 @@ static int get(struct docker *d, const char *path, bool raw, struct stream *s, s
 	req.sink_ud = s;
 	http_resp_init(&resp);
 	rc = http_do(d->http, &req, &resp, err);
+	if (rc == ESRA_ECONNECT && d->sock[0] != '\0') {
+		/* curl speaks of "localhost port 80": name the socket and why instead */
+		struct stat st;
+		int e = stat(d->sock, &st) != 0 ? errno : 0;
+		esra_err_set(err, rc, "docker unix://%s: %s", d->sock,
+		             e != 0                 ? strerror(e)
+		             : !S_ISSOCK(st.st_mode) ? "not a socket"
+		             : access(d->sock, R_OK | W_OK) != 0
+		                     ? "permission denied (esra needs read and write on the socket)"
+		                     : "cannot connect (is dockerd running?)");
+	}
 	if (rc != ESRA_OK) {
 		if (s->c->rc == 0)
 			s->c->rc = rc;
-		if (rc != ESRA_EPARSE && rc != ESRA_ENOMEM)
+		if (rc != ESRA_EPARSE && rc != ESRA_ENOMEM && strncmp(err->msg, "docker ", 7) != 0)
 			esra_err_prefix(err, "docker: ");
 		goto out;
 	}
