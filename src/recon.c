@@ -808,8 +808,8 @@ static int judge_name(struct recon *r, const struct namecheck *c, const struct d
 		classify(r, st[i].ip, c->svc, c->svc_name, &o);
 		TRY(finding_add_evidence(f, out, "%s: %s", ip4_format(st[i].ip, ib), o.evidence));
 	}
-	TRY(finding_add_evidence(f, out, "DNS %s answered %zu address%s for %s", "(this node)",
-	                         a->n_ips, a->n_ips == 1 ? "" : "es", c->name));
+	TRY(finding_add_evidence(f, out, "swarm DNS answered %zu address%s for %s", a->n_ips,
+	                         a->n_ips == 1 ? "" : "es", c->name));
 	holder = alias_holder(r, c->tasks ? c->name + 6 : c->name);
 	if (holder != NULL && strncmp(holder, "service ", 8) == 0 && c->svc_name != NULL &&
 	    strcmp(holder + 8, c->svc_name) == 0)

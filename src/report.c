@@ -166,7 +166,13 @@ static int summary(const struct report *r, struct buf *b)
 			any = true;
 			for (size_t i = 0; i < l->n && rc == 0; i++) {
 				const char *s = l->v[i].kind == (enum fkind)k ? subject(&l->v[i]) : NULL;
+				bool dup = false;
 				if (s == NULL)
+					continue;
+				for (size_t j = 0; j < i && !dup; j++) /* each subject once */
+					dup = l->v[j].kind == (enum fkind)k && subject(&l->v[j]) != NULL &&
+					      strcmp(subject(&l->v[j]), s) == 0;
+				if (dup)
 					continue;
 				if (shown == 3) {
 					rc = buf_puts(b, ", ...");

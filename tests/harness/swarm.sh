@@ -15,6 +15,9 @@
 #        swarm.sh check-host DIR     exit 1 (with a diff) if the host's iptables rules or links
 #                                    changed since `up` began
 # Needs root, dockerd/containerd/runc (docker.io), busybox-static, iproute2, util-linux.
+# ESRA_SWARM_UPSTREAM_DNS=PATH (e.g. build/tests/harness/esra-fakedns) runs that DNS server on
+# each node's address as the node's upstream resolver (dockerd --dns), answering NXDOMAIN for
+# what swarm forwards; without it, forwarded names get no answer (no internet here).
 # shellcheck disable=SC2016,SC2086  # sh -c scripts in single quotes; ID lists split on purpose
 set -euo pipefail
 
@@ -62,16 +65,28 @@ start_node() {
   ns=$(ns_node "$n")
   d=$dir/node$n
   mkdir -p "$d/data" "$d/exec"
+  # An upstream resolver for the node (every real network has one): swarm's 127.0.0.11
+  # forwards the names it does not hold there, and gets a prompt NXDOMAIN instead of silence.
+  local dnsopt=()
+  if [ -n "${ESRA_SWARM_UPSTREAM_DNS:-}" ] && [ -x "$ESRA_SWARM_UPSTREAM_DNS" ]; then
+    nsenter --net="/var/run/netns/$ns" "$ESRA_SWARM_UPSTREAM_DNS" -a "$(cat "$dir/subnet").$n" -p 53 \
+      </dev/null >"$d/upstream-dns.log" 2>&1 &
+    echo $! >"$d/upstream-dns.pid"
+    dnsopt=(--dns "$(cat "$dir/subnet").$n")
+  fi
   # nsenter (not `ip netns exec`, which remounts /sys and breaks dockerd's cgroups); the
   # private mount namespace gets a tmpfs /run, so the node has its own /run/docker.sock and
   # starts its own containerd; the copies of the host's /run/netns mounts are dropped first.
   nsenter --net="/var/run/netns/$ns" unshare -m -u --propagation private sh -c '
-    hostname "node$2"
+    d=$1 n=$2 cg=$3
+    shift 3
+    hostname "node$n"
     umount -l /run/netns 2>/dev/null
     mount -t tmpfs -o mode=755 tmpfs /run || exit 1
-    exec dockerd --data-root "$1/data" --exec-root "$1/exec" --pidfile "$1/dockerd.pid" \
-      -H unix:///run/docker.sock -H "unix://$1/docker.sock" --shutdown-timeout 2 \
-      --cgroup-parent "$3" --log-level "${ESRA_SWARM_LOG_LEVEL:-warn}"' sh "$d" "$n" "/$ns" </dev/null >"$d/dockerd.log" 2>&1 &
+    exec dockerd --data-root "$d/data" --exec-root "$d/exec" --pidfile "$d/dockerd.pid" \
+      -H unix:///run/docker.sock -H "unix://$d/docker.sock" --shutdown-timeout 2 \
+      --cgroup-parent "$cg" --log-level "${ESRA_SWARM_LOG_LEVEL:-warn}" "$@"' sh "$d" "$n" "/$ns" \
+    "${dnsopt[@]}" </dev/null >"$d/dockerd.log" 2>&1 &
   echo $! >"$d/launch.pid"
 }
 
