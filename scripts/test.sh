@@ -28,4 +28,5 @@ if [ "${1:-}" = "--unit-only" ]; then
   exit 0
 fi
 echo "== integration tests (real swarm)"
-ESRA_BIN="$root/build/esra" tests/integration/run.sh
+# the ASan+UBSan build of esra, so memory errors anywhere on the real paths fail the suite
+ESRA_BIN="$root/build-asan/esra" ASAN_OPTIONS=detect_leaks=1 tests/integration/run.sh

@@ -768,6 +768,9 @@ int cycle_check(struct cycle *c, const struct cycle_opts *o, struct report *rep,
 		goto out;
 	rc = act(c, &v, o, rep, err);
 out:
+	/* the views are freed next: the report keeps its own copies */
+	if (finding_list_adopt(&rep->findings) != ESRA_OK && rc == ESRA_OK)
+		rc = ESRA_ENOMEM;
 	if (rc == ESRA_ENOMEM)
 		esra_err_set(err, rc, "out of memory");
 	free(names);
@@ -839,6 +842,14 @@ int cycle_preflight(struct cycle *c, const char *const *names, size_t n, struct 
 			    strcmp(rep->findings.v[k].name, names[i]) == 0)
 				rep->names[i].proposal = rep->findings.v[k].proposal;
 out:
+	/* the views are freed next: the report keeps its own copies */
+	if (finding_list_adopt(&rep->findings) != ESRA_OK && rc == ESRA_OK)
+		rc = ESRA_ENOMEM;
+	for (size_t i = 0; rc == ESRA_OK && i < rep->n_names; i++)
+		if (rep->names[i].proposal != NULL &&
+		    (rep->names[i].proposal = finding_strdup(&rep->findings,
+		                                             rep->names[i].proposal)) == NULL)
+			rc = ESRA_ENOMEM;
 	if (rc == ESRA_ENOMEM)
 		esra_err_set(err, rc, "out of memory");
 	free(ask);

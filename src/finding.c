@@ -216,3 +216,52 @@ enum severity finding_list_status(const struct finding_list *l)
 		s = finding_worse(s, l->v[i].severity);
 	return s == SEV_INFO ? SEV_OK : s;
 }
+
+static bool adopt_str(struct pool *p, const char **s)
+{
+	if (*s == NULL)
+		return true;
+	*s = pool_strdup(p, *s);
+	return *s != NULL;
+}
+
+static bool adopt_mem(struct pool *p, void *ptr, size_t size)
+{
+	void **m = ptr;
+
+	if (*m == NULL || size == 0)
+		return true;
+	*m = pool_memdup(p, *m, size);
+	return *m != NULL;
+}
+
+int finding_list_adopt(struct finding_list *l)
+{
+	struct pool *p = l->pool;
+
+	for (size_t i = 0; i < l->n; i++) {
+		struct finding *f = &l->v[i];
+		bool ok = adopt_str(p, &f->key) && adopt_str(p, &f->name) &&
+		          adopt_str(p, &f->service) && adopt_str(p, &f->network) &&
+		          adopt_str(p, &f->node) && adopt_str(p, &f->app) &&
+		          adopt_str(p, &f->instance_id) && adopt_str(p, &f->hostname) &&
+		          adopt_str(p, &f->status) && adopt_str(p, &f->proposal) &&
+		          adopt_str(p, &f->suggested_action) && adopt_str(p, &f->source) &&
+		          adopt_str(p, &f->endpoint) && adopt_str(p, &f->message) &&
+		          adopt_str(p, &f->remedy) &&
+		          adopt_mem(p, &f->expected_ips, f->n_expected * sizeof(ip4_t)) &&
+		          adopt_mem(p, &f->resolved_ips, f->n_resolved * sizeof(ip4_t)) &&
+		          adopt_mem(p, &f->stale, f->n_stale * sizeof(*f->stale)) &&
+		          adopt_mem(p, &f->evidence, f->n_evidence * sizeof(*f->evidence)) &&
+		          adopt_mem(p, &f->nodes, f->n_nodes * sizeof(*f->nodes));
+		for (size_t k = 0; ok && k < f->n_stale; k++)
+			ok = adopt_str(p, &f->stale[k].owner);
+		for (size_t k = 0; ok && k < f->n_evidence; k++)
+			ok = adopt_str(p, &f->evidence[k]);
+		for (size_t k = 0; ok && k < f->n_nodes; k++)
+			ok = adopt_str(p, &f->nodes[k]);
+		if (!ok)
+			return ESRA_ENOMEM;
+	}
+	return ESRA_OK;
+}

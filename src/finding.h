@@ -1,6 +1,8 @@
 /* finding.h: what esra reports. Each finding kind is ONE row of one table (name, severity,
  * the fields it carries, how it is summed up); reconcile fills findings, report and act only
- * read them. A finding list owns its strings (a pool); finding_list_free releases them.
+ * read them. Reconcile fills findings with pointers into the views it judged; once judging
+ * is done, finding_list_adopt copies them into the list's pool, and from then on the list
+ * owns everything it points to; finding_list_free releases it.
  * Adding a kind = one enum value + one table row in finding.c. */
 #ifndef ESRA_FINDING_H
 #define ESRA_FINDING_H
@@ -112,6 +114,9 @@ int finding_add_evidence(struct finding *f, struct finding_list *l, const char *
 /* Set f->key to "kind:subject" (subject printf'd). */
 int finding_set_key(struct finding *f, struct finding_list *l, const char *fmt, ...)
 	ESRA_PRINTF(3, 4) ESRA_WUR;
+/* Make the list own everything its findings point to: every string and array is copied
+ * into the list's pool, so the views the findings were judged from can be freed. */
+int finding_list_adopt(struct finding_list *l) ESRA_WUR;
 /* Count findings of a kind. */
 size_t finding_count(const struct finding_list *l, enum fkind k);
 /* Worst severity over all findings (SEV_OK when none). */

@@ -820,6 +820,12 @@ static int judge_name(struct recon *r, const struct namecheck *c, const struct d
 		        "until then deploy as {proposal}",
 		        holder, c->tasks ? c->name + 6 : c->name,
 		        strncmp(holder, "container", 9) == 0 ? "container" : "service"));
+	} else if (st[0].owner != NULL && strncmp(st[0].owner, "container:", 10) == 0) {
+		/* a container on another node: known from this node's network view only */
+		NN(f->remedy = finding_printf(out,
+		        "container %s answers to %s (a network alias): remove that alias or that "
+		        "container; until then deploy as {proposal}",
+		        st[0].owner + 10, c->tasks ? c->name + 6 : c->name));
 	} else if (nothing_live) {
 		NN(f->remedy = finding_printf(out,
 		        "stale record in swarm DNS on %s: deploy as {proposal} now; to clear it, "

@@ -38,6 +38,8 @@ EMU_JS=$IT_ROOT/tests/emulator/eureka-emu.js
 JSCLIENT_JS=$IT_ROOT/tests/emulator/js-client.js
 IT_TMP=$(mktemp -d "${ESRA_IT_TMPROOT:-/tmp}/esra-it-$IT_NAME.XXXXXX")
 export DOCKER_CLI_HINTS=false
+# esra's environment overrides its config: scenarios give everything in config files
+unset DOCKER_HOST DOCKER_TLS_VERIFY DOCKER_CERT_PATH ESRA_EUREKA_URLS ESRA_DNS_SERVER
 export ESRA_SWARM_QUIET=${ESRA_SWARM_QUIET:-1}
 
 SWARM_DIR=

@@ -39,8 +39,9 @@ esra_run() { # CONF ARGS...
 
 # finding KIND [FIELD=VALUE]: prints the first matching finding of the last JSON report.
 finding() {
-  local kind=$1 field=${2%%=*} value=${2#*=}
-  [ $# -ge 2 ] || field=''
+  local kind=$1 arg=${2:-} field value
+  field=${arg%%=*}
+  value=${arg#*=}
   json_get "$ESRA_OUT" "j.findings.filter(f => f.kind === '$kind' && ('$field' === '' || f['$field'] === '$value'))[0]"
 }
 

@@ -1,6 +1,7 @@
 /* test_report.c: the three renderings: the monitoring-plugins first line, the JSON contract
  * fields of SPEC section 3, Prometheus text, 80-column text, and status = worst severity. */
 #include <cjson/cJSON.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report.h"
@@ -221,6 +222,56 @@ static void test_report_prometheus_metrics(void **state)
 	report_free(&r);
 }
 
+static void test_report_adopted_findings_outlive_their_views(void **state)
+{
+	struct report r;
+	struct finding *f;
+	struct buf b;
+	char *name = strdup("gbs-cms"), *owner = strdup("service:ghost"), *ev = strdup("evidence");
+	ip4_t *ips = malloc(2 * sizeof(ip4_t));
+	struct stale_ip *st;
+	const char **evs;
+
+	(void)state;
+	assert_int_equal(report_init(&r, "check"), 0);
+	f = finding_add(&r.findings, FK_POISONED_NAME);
+	/* pointers into memory the finding list does not own, as reconcile leaves them */
+	f->name = name;
+	f->service = name;
+	ips[0] = ip("10.0.1.2");
+	ips[1] = ip("10.0.1.7");
+	f->resolved_ips = ips;
+	f->n_resolved = 2;
+	st = malloc(sizeof(*st));
+	st->ip = ips[1];
+	st->owner = owner;
+	st->backends = 0;
+	f->stale = st;
+	f->n_stale = 1;
+	evs = malloc(sizeof(*evs));
+	evs[0] = ev;
+	f->evidence = evs;
+	f->n_evidence = 1;
+	assert_int_equal(finding_list_adopt(&r.findings), 0);
+	/* the views go away */
+	memset(name, 'X', strlen(name));
+	memset(owner, 'X', strlen(owner));
+	free(name);
+	free(owner);
+	free(ev);
+	free(ips);
+	free(st);
+	free(evs);
+	report_finish(&r);
+	buf_init(&b, 0);
+	assert_int_equal(report_json(&r, &b), 0);
+	assert_non_null(strstr(b.data, "\"name\":\t\"gbs-cms\""));
+	assert_non_null(strstr(b.data, "\"10.0.1.7\":\t\"service:ghost\""));
+	assert_non_null(strstr(b.data, "\"evidence\""));
+	buf_free(&b);
+	report_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -228,6 +279,7 @@ int main(void)
 		cmocka_unit_test(test_report_json_carries_the_contract_fields),
 		cmocka_unit_test(test_report_status_worst_wins_critical_over_unknown),
 		cmocka_unit_test(test_report_prometheus_metrics),
+		cmocka_unit_test(test_report_adopted_findings_outlive_their_views),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
