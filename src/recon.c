@@ -1139,11 +1139,10 @@ static int judge_replicas(struct recon *r, struct finding_list *out)
 		long desired = s->mode == SW_MODE_REPLICATED ? (long)s->replicas
 		               : s->mode == SW_MODE_GLOBAL   ? (long)s->desired_tasks
 		                                             : -1;
-		bool drift = desired >= 0 && r->running[i] != desired;
+		/* a rolling update is a mismatch for a while: grace excuses that, not failures */
+		bool drift = desired >= 0 && r->running[i] != desired && !young(r, r->last_change[i]);
 		struct finding *f;
 
-		if (young(r, r->last_change[i]))
-			continue;
 		if (!drift && r->failed_recent[i] == 0)
 			continue;
 		NN(f = finding_add(out, FK_REPLICA_DRIFT));

@@ -12,6 +12,7 @@
 #        swarm.sh down DIR           tear everything down, remove DIR (safe twice, or half-built)
 #        swarm.sh env DIR node1|node2   print DOCKER_HOST=unix://DIR/nodeN/docker.sock
 #        swarm.sh status DIR         show both nodes; exit 1 unless both are up
+#        swarm.sh crash DIR node2    kill -9 a node's dockerd (and its containers), start it again
 #        swarm.sh check-host DIR     exit 1 (with a diff) if the host's iptables rules or links
 #                                    changed since `up` began
 # Needs root, dockerd/containerd/runc (docker.io), busybox-static, iproute2, util-linux.
@@ -27,7 +28,7 @@ READY_WAIT=${ESRA_SWARM_READY_WAIT:-60}
 
 die() { echo "swarm.sh: $*" >&2; exit 1; }
 say() { [ -n "${ESRA_SWARM_QUIET:-}" ] || echo "swarm.sh: $*" >&2; }
-usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 [ $# -ge 2 ] || usage
 cmd=$1
@@ -69,6 +70,7 @@ start_node() {
   # forwards the names it does not hold there, and gets a prompt NXDOMAIN instead of silence.
   local dnsopt=()
   if [ -n "${ESRA_SWARM_UPSTREAM_DNS:-}" ] && [ -x "$ESRA_SWARM_UPSTREAM_DNS" ]; then
+    alive "$(cat "$d/upstream-dns.pid" 2>/dev/null || echo 0)" ||
     nsenter --net="/var/run/netns/$ns" "$ESRA_SWARM_UPSTREAM_DNS" -a "$(cat "$dir/subnet").$n" -p 53 \
       </dev/null >"$d/upstream-dns.log" 2>&1 &
     echo $! >"$d/upstream-dns.pid"
@@ -185,6 +187,31 @@ do_up() {
   echo up >"$dir/state"
   trap - EXIT
   say "swarm up in $((SECONDS - t0))s: node1 $net.1 (manager), node2 $net.2 (worker), dir $dir"
+}
+
+# ------------------------------------------------------------------ crash
+# crash DIR node1|node2: kill -9 the node's dockerd and everything in its mount namespace
+# (containerd, shims, containers), as a crashed machine loses them, then start it again with
+# the same roots: swarm sees the node's tasks fail and reschedules (a crash history).
+do_crash() {
+  local n=$1 d=$dir/node$1 p mnt left round
+  [ -f "$dir/state" ] && [ "$(cat "$dir/state")" = up ] || die "$dir holds no swarm that is up"
+  p=$(cat "$d/dockerd.pid" 2>/dev/null || true)
+  mnt=$(cat "$d/mntns")
+  [ -z "$p" ] || kill -KILL "$p" 2>/dev/null || true
+  for round in 1 2 3 4 5 6 7 8 9 10; do
+    left=$(ps -e -o pid=,mntns= | awk -v m="$mnt" '$2 == m { print $1 }' | tr '\n' ' ')
+    [ -n "${left// /}" ] || break
+    # shellcheck disable=SC2086
+    kill -KILL $left 2>/dev/null || true
+    sleep 0.3
+  done
+  # what the dead daemons left behind: a pid file naming a pid that may be reused by now
+  # makes the new dockerd wait for a containerd that is not there
+  rm -f "$d/dockerd.pid" "$d/exec/containerd/containerd.pid" "$d/exec/containerd/"*.sock*
+  say "node$n: dockerd and its containers killed; starting it again"
+  start_node "$n"
+  wait_ready "$n"
 }
 
 # ------------------------------------------------------------------ down
@@ -351,6 +378,13 @@ case "$cmd" in
     esac
     ;;
   status) do_status ;;
+  crash)
+    case "${3:-}" in
+      node1) do_crash 1 ;;
+      node2) do_crash 2 ;;
+      *) usage ;;
+    esac
+    ;;
   check-host)
     [ -f "$dir/host.before" ] || die "no host snapshot in $dir"
     host_state | diff -u "$dir/host.before" - >&2 || die "host iptables/links changed since up"
