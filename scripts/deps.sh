@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 pkgs=(gcc make cmake pkg-config libcurl4-openssl-dev libxml2-dev libcjson-dev libconfig-dev
-  libc-ares-dev libmicrohttpd-dev libcmocka-dev docker.io busybox-static iproute2 iptables
+  libc-ares-dev libmicrohttpd-dev libcmocka-dev libgnutls28-dev openssl docker.io busybox-static iproute2 iptables
   curl procps libxml2-utils util-linux)
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
 command -v npm >/dev/null 2>&1 || pkgs+=(npm)

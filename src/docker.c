@@ -1,14 +1,15 @@
-/* docker.c: reads the Docker Engine API into a sw_view. Arrays (/tasks can be tens of MB)
- * are streamed element by element through jstream and cJSON; nothing builds a tree of a
- * whole big document. Never logs, never writes to Docker. */
+/* docker.c: reads the Docker Engine API into an sw_view (see docker.h). Every answer is
+ * streamed through jstream and parsed one element at a time, so memory follows the model,
+ * not the payload. It must never log, never send anything but GET, and never hand out a
+ * view that is missing a part it should have read. */
 #include "docker.h"
 
 #include <cjson/cJSON.h>
-#include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -16,797 +17,1454 @@
 #include "jstream.h"
 #include "limits.h"
 
-#define API_MIN_MINOR 41 /* 1.41: Docker 20.10, the oldest esra reads */
-#define API_MAX_MINOR 51 /* the newest esra knows; the fields it reads are stable */
+#define SHORT_ID_LEN 12 /* the container id prefix dockerd adds as a network alias */
+#define VERSION_MAX  16
 
 struct docker {
 	struct http *http;
-	char base[512];       /* "http://localhost" (unix socket) or "http(s)://host:port" */
-	char sock[512];
-	char api[16];         /* "1.41" once negotiated */
-	char ca[600], cert[600], key[600];
-	size_t max_body;
+	char host[512]; /* opts->host, for messages */
+	char base[512]; /* "http://localhost" (unix socket) or "http(s)://host:port" */
+	char sock[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char ca[1024], cert[1024], key[1024];
+	char version[VERSION_MAX]; /* negotiated, "" until then */
 };
 
-/* ---------------------------------------------------------------- JSON helpers */
+/* ---------------------------------------------------------------- element access */
 
-/* Parse context: which payload, where errors go, and the view being filled. */
-struct pctx {
-	struct sw_view *v;
+/* What one element parse needs: where to copy strings, and the first error. Accessors do
+ * nothing once an error is recorded, so an element parse reads straight through and checks
+ * c->rc at the end. */
+struct ectx {
+	struct pool *pool;
 	struct esra_err *err;
-	const char *what;     /* "GET /v1.41/tasks" */
-	size_t index;         /* array element being read */
-	bool in_array;
+	const char *what; /* "task", "service", ...; NULL for a whole document (/info) */
+	size_t index;     /* position in the payload's array or map, MODEL_NONE if none */
+	const char *id;   /* the element's id once known, for messages */
 	int rc;
-	void *ud;             /* for parsers that fill something other than the view */
 };
 
-static int bad(struct pctx *c, const char *field, const char *why)
+static int efail(struct ectx *c, int code, const char *fmt, ...) ESRA_PRINTF(3, 4);
+
+static int efail(struct ectx *c, int code, const char *fmt, ...)
 {
+	char msg[200];
+	va_list ap;
+
 	if (c->rc != 0)
 		return c->rc;
-	if (c->in_array)
-		c->rc = esra_err_set(c->err, ESRA_EPARSE, "docker %s: element %zu: %s %s", c->what,
-		                     c->index, field, why);
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	c->rc = code;
+	if (c->what == NULL)
+		esra_err_set(c->err, code, "%s", msg);
+	else if (c->index == MODEL_NONE && c->id != NULL)
+		esra_err_set(c->err, code, "%s %.40s: %s", c->what, c->id, msg);
+	else if (c->index == MODEL_NONE)
+		esra_err_set(c->err, code, "%s: %s", c->what, msg);
+	else if (c->id != NULL)
+		esra_err_set(c->err, code, "%s[%zu] %.40s: %s", c->what, c->index, c->id, msg);
 	else
-		c->rc = esra_err_set(c->err, ESRA_EPARSE, "docker %s: %s %s", c->what, field, why);
-	return c->rc;
+		esra_err_set(c->err, code, "%s[%zu]: %s", c->what, c->index, msg);
+	return code;
 }
 
-static int nomem(struct pctx *c)
+/* The value at a dotted path ("Status.ContainerStatus.ContainerID") below o; NULL when a
+ * step is missing or null. A step that is not an object is an error. Keys holding dots
+ * (labels) are looked up with member(). */
+static const cJSON *at(struct ectx *c, const cJSON *o, const char *path)
 {
-	if (c->rc == 0)
-		c->rc = esra_err_set(c->err, ESRA_ENOMEM, "docker %s: out of memory", c->what);
-	return c->rc;
+	const char *p = path;
+
+	while (c->rc == 0 && o != NULL) {
+		const char *dot = strchr(p, '.');
+		size_t len = dot != NULL ? (size_t)(dot - p) : strlen(p);
+		char key[64];
+
+		if (!cJSON_IsObject(o)) {
+			if (p == path)
+				efail(c, ESRA_EPARSE, "not a JSON object");
+			else
+				efail(c, ESRA_EPARSE, "%.*s is not an object", (int)(p - path - 1),
+				      path);
+			return NULL;
+		}
+		if (len >= sizeof(key))
+			return NULL;
+		memcpy(key, p, len);
+		key[len] = '\0';
+		o = cJSON_GetObjectItemCaseSensitive(o, key);
+		if (o == NULL || cJSON_IsNull(o))
+			return NULL;
+		if (dot == NULL)
+			return o;
+		p = dot + 1;
+	}
+	return NULL;
 }
 
-/* A member that must be an object when present; NULL when absent or null. */
-static const cJSON *obj(struct pctx *c, const cJSON *o, const char *key)
+static const cJSON *member(const cJSON *o, const char *key)
 {
-	const cJSON *x = o != NULL ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
+	const cJSON *m = cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
 
-	if (x == NULL || cJSON_IsNull(x))
-		return NULL;
-	if (!cJSON_IsObject(x)) {
-		bad(c, key, "is not an object");
+	return cJSON_IsNull(m) ? NULL : m;
+}
+
+static const char *copy_str(struct ectx *c, const char *field, const char *s)
+{
+	size_t len = strlen(s);
+	const char *r;
+
+	if (len > ESRA_MAX_STRING) {
+		efail(c, ESRA_ETOOLARGE, "%s is over %d bytes", field, ESRA_MAX_STRING);
 		return NULL;
 	}
-	return x;
+	r = pool_strndup(c->pool, s, len);
+	if (r == NULL)
+		efail(c, ESRA_ENOMEM, "out of memory");
+	return r;
 }
 
-static const cJSON *arr(struct pctx *c, const cJSON *o, const char *key)
+/* A string value (copied into the pool): NULL when missing or null, an error when required
+ * or when it is another type. */
+static const char *str_of(struct ectx *c, const cJSON *item, const char *field, bool required)
 {
-	const cJSON *x = o != NULL ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
-
-	if (x == NULL || cJSON_IsNull(x))
+	if (c->rc != 0)
 		return NULL;
-	if (!cJSON_IsArray(x)) {
-		bad(c, key, "is not an array");
+	if (item == NULL || cJSON_IsNull(item)) {
+		if (required)
+			efail(c, ESRA_EPARSE, "%s is missing", field);
 		return NULL;
 	}
-	return x;
+	if (!cJSON_IsString(item) || item->valuestring == NULL) {
+		efail(c, ESRA_EPARSE, "%s is not a string", field);
+		return NULL;
+	}
+	return copy_str(c, field, item->valuestring);
 }
 
-/* A string member copied into the view's pool; NULL when absent or null. */
-static const char *str(struct pctx *c, const cJSON *o, const char *key)
+static const char *str_at(struct ectx *c, const cJSON *o, const char *path, bool required)
 {
-	const cJSON *x = o != NULL ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
-	const char *s;
-
-	if (x == NULL || cJSON_IsNull(x))
-		return NULL;
-	if (!cJSON_IsString(x)) {
-		bad(c, key, "is not a string");
-		return NULL;
-	}
-	if (strlen(x->valuestring) > ESRA_MAX_STRING) {
-		if (c->rc == 0)
-			c->rc = esra_err_set(c->err, ESRA_ETOOLARGE, "docker %s: %s is over %d bytes",
-			                     c->what, key, ESRA_MAX_STRING);
-		return NULL;
-	}
-	s = pool_strdup(c->v->pool, x->valuestring);
-	if (s == NULL)
-		nomem(c);
-	return s;
+	return str_of(c, at(c, o, path), path, required);
 }
 
-static bool num(struct pctx *c, const cJSON *o, const char *key, int64_t *out)
+/* A string that is only compared, not kept: borrowed from the tree, NULL when absent. */
+static const char *peek_at(struct ectx *c, const cJSON *o, const char *path)
 {
-	const cJSON *x = o != NULL ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
+	const cJSON *item = at(c, o, path);
 
-	if (x == NULL || cJSON_IsNull(x))
-		return false;
-	if (!cJSON_IsNumber(x) || x->valuedouble < -9e15 || x->valuedouble > 9e15) {
-		bad(c, key, "is not a number");
-		return false;
+	if (item == NULL || c->rc != 0)
+		return NULL;
+	if (!cJSON_IsString(item) || item->valuestring == NULL) {
+		efail(c, ESRA_EPARSE, "%s is not a string", path);
+		return NULL;
 	}
-	*out = (int64_t)x->valuedouble;
-	return true;
+	return item->valuestring;
 }
 
-static bool boolean(struct pctx *c, const cJSON *o, const char *key)
+/* An integral number (within +-2^53); dflt when missing or null. */
+static int64_t int_of(struct ectx *c, const cJSON *item, const char *field, int64_t dflt)
 {
-	const cJSON *x = o != NULL ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
+	double d;
 
-	if (x == NULL || cJSON_IsNull(x))
-		return false;
-	if (!cJSON_IsBool(x)) {
-		bad(c, key, "is not a boolean");
-		return false;
+	if (c->rc != 0 || item == NULL || cJSON_IsNull(item))
+		return dflt;
+	if (!cJSON_IsNumber(item)) {
+		efail(c, ESRA_EPARSE, "%s is not a number", field);
+		return dflt;
 	}
-	return cJSON_IsTrue(x);
+	d = item->valuedouble;
+	if (!isfinite(d) || d != floor(d) || fabs(d) > 9007199254740992.0) {
+		efail(c, ESRA_EPARSE, "%s is not an integer", field);
+		return dflt;
+	}
+	return (int64_t)d;
 }
 
-static int64_t when(struct pctx *c, const cJSON *o, const char *key)
+static int64_t int_at(struct ectx *c, const cJSON *o, const char *path, int64_t dflt)
 {
-	const char *s = str(c, o, key);
+	return int_of(c, at(c, o, path), path, dflt);
+}
+
+static bool bool_at(struct ectx *c, const cJSON *o, const char *path, bool dflt)
+{
+	const cJSON *item = at(c, o, path);
+
+	if (c->rc != 0 || item == NULL)
+		return dflt;
+	if (!cJSON_IsBool(item)) {
+		efail(c, ESRA_EPARSE, "%s is not a boolean", path);
+		return dflt;
+	}
+	return cJSON_IsTrue(item);
+}
+
+/* An RFC 3339 time as epoch ms; 0 when missing, an error when malformed. */
+static int64_t time_at(struct ectx *c, const cJSON *o, const char *path)
+{
+	const char *s = peek_at(c, o, path);
 	int64_t ms = 0;
 
-	if (s != NULL && model_parse_time(s, &ms) != 0) {
-		bad(c, key, "is not an RFC 3339 time");
-		return 0;
-	}
+	if (s != NULL && model_parse_time(s, &ms) != ESRA_OK)
+		efail(c, ESRA_EPARSE, "%s \"%.40s\" is not an RFC 3339 time", path, s);
 	return ms;
 }
 
-/* "10.0.1.2/24" into an address; an empty string is "no address" (false, no error). */
-static bool addr(struct pctx *c, const char *field, const char *s, ip4_t *ip, int *prefix)
+static const cJSON *typed_at(struct ectx *c, const cJSON *o, const char *path, bool array)
 {
-	if (s == NULL || s[0] == '\0')
+	const cJSON *item = at(c, o, path);
+
+	if (c->rc != 0 || item == NULL)
+		return NULL;
+	if (array ? !cJSON_IsArray(item) : !cJSON_IsObject(item)) {
+		efail(c, ESRA_EPARSE, "%s is not an %s", path, array ? "array" : "object");
+		return NULL;
+	}
+	return item;
+}
+
+static const cJSON *obj_at(struct ectx *c, const cJSON *o, const char *path)
+{
+	return typed_at(c, o, path, false);
+}
+
+static const cJSON *arr_at(struct ectx *c, const cJSON *o, const char *path)
+{
+	return typed_at(c, o, path, true);
+}
+
+/* An array entry that must be an object (field names it in the message). */
+static bool entry_obj(struct ectx *c, const cJSON *e, const char *field)
+{
+	if (c->rc != 0)
 		return false;
-	if (ip4_parse(s, (size_t)-1, ip, prefix) != 0) {
-		bad(c, field, "is not an IPv4 address");
+	if (!cJSON_IsObject(e)) {
+		efail(c, ESRA_EPARSE, "%s is not an object", field);
 		return false;
 	}
 	return true;
 }
 
-/* ---------------------------------------------------------------- element parsers */
-
-static int parse_info(struct pctx *c, const cJSON *o)
+/* An address as docker writes it ("10.0.1.2/24", or "10.0.1.2"): 0 and ip/prefix set,
+ * 1 when it is an IPv6 address (esra's model is IPv4; such an entry is skipped), or an
+ * error when it is neither. */
+static int addr_parse(struct ectx *c, const char *field, const char *s, ip4_t *ip, int *prefix)
 {
-	struct sw_self *self = &c->v->self;
-	const cJSON *sw = obj(c, o, "Swarm");
+	if (c->rc != 0)
+		return c->rc;
+	if (strchr(s, ':') != NULL)
+		return 1;
+	if (ip4_parse(s, (size_t)-1, ip, prefix) != ESRA_OK)
+		return efail(c, ESRA_EPARSE, "%s \"%.40s\" is not an IPv4 address", field, s);
+	return 0;
+}
+
+static void *ealloc(struct ectx *c, size_t n, size_t size)
+{
+	void *p;
+
+	if (c->rc != 0 || n == 0)
+		return NULL;
+	p = pool_alloc(c->pool, n * size);
+	if (p == NULL)
+		efail(c, ESRA_ENOMEM, "out of memory");
+	return p;
+}
+
+static int too_many(struct ectx *c, size_t have, const char *what)
+{
+	if (have >= ESRA_MAX_OBJECTS)
+		return efail(c, ESRA_ETOOLARGE, "more than %d %s (ESRA_MAX_OBJECTS)",
+		             ESRA_MAX_OBJECTS, what);
+	return efail(c, ESRA_ENOMEM, "out of memory");
+}
+
+/* ---------------------------------------------------------------- elements */
+
+/* /info. No "Swarm" key (old daemons) or LocalNodeState "inactive" (or none) means this
+ * node is in no swarm: not an error. "pending" (joining), "locked" (autolock, needs docker
+ * swarm unlock) and "error" mean a swarm node whose swarm state cannot be read: an error
+ * (ESRA_ENOTREADY) quoting Swarm.Error, rather than a silent empty swarm. */
+static void parse_info(struct ectx *c, const cJSON *o, struct sw_view *v)
+{
+	const char *state;
+	struct sw_self *self = &v->self;
 	const char *s;
 
-	if ((s = str(c, o, "Name")) != NULL)
+	if (!cJSON_IsObject(o)) {
+		efail(c, ESRA_EPARSE, "not a JSON object");
+		return;
+	}
+	if ((s = str_at(c, o, "Name", false)) != NULL)
 		self->hostname = s;
-	if ((s = str(c, o, "ServerVersion")) != NULL)
+	if ((s = str_at(c, o, "ServerVersion", false)) != NULL)
 		self->server_version = s;
-	if (sw != NULL) {
-		const char *state = str(c, sw, "LocalNodeState");
-		if ((s = str(c, sw, "NodeID")) != NULL)
-			self->id = s;
-		if ((s = str(c, sw, "NodeAddr")) != NULL)
-			self->node_addr = s;
-		self->swarm_active = state != NULL && strcmp(state, "active") == 0;
-		self->manager = boolean(c, sw, "ControlAvailable");
+	if (obj_at(c, o, "Swarm") == NULL)
+		return;
+	if ((s = str_at(c, o, "Swarm.NodeID", false)) != NULL)
+		self->id = s;
+	if ((s = str_at(c, o, "Swarm.NodeAddr", false)) != NULL)
+		self->node_addr = s;
+	state = peek_at(c, o, "Swarm.LocalNodeState");
+	self->swarm_active = state != NULL && strcmp(state, "active") == 0;
+	self->manager = self->swarm_active && bool_at(c, o, "Swarm.ControlAvailable", false);
+	if (c->rc == 0 && state != NULL && state[0] != '\0' && !self->swarm_active &&
+	    strcmp(state, "inactive") != 0) {
+		const char *why = peek_at(c, o, "Swarm.Error");
+		efail(c, ESRA_ENOTREADY, "Swarm.LocalNodeState is \"%.20s\"%s%.120s", state,
+		      why != NULL && why[0] != '\0' ? ": " : "", why != NULL ? why : "");
 	}
-	return c->rc;
 }
 
-static int parse_node(struct pctx *c, const cJSON *o)
+static void parse_node(struct ectx *c, const cJSON *o, struct sw_view *v)
 {
-	struct sw_node *n = model_sw_add_node(c->v);
-	const cJSON *spec, *st, *ms, *desc;
+	struct sw_node *n;
 
-	if (n == NULL)
-		return nomem(c);
-	n->id = str(c, o, "ID");
-	desc = obj(c, o, "Description");
-	n->hostname = str(c, desc, "Hostname");
-	spec = obj(c, o, "Spec");
-	n->role = str(c, spec, "Role");
-	n->availability = str(c, spec, "Availability");
-	st = obj(c, o, "Status");
-	n->state = str(c, st, "State");
-	n->addr = str(c, st, "Addr");
-	ms = obj(c, o, "ManagerStatus");
-	n->leader = boolean(c, ms, "Leader");
-	if (n->id == NULL)
-		return bad(c, "ID", "is missing");
-	if (n->leader && strcmp(n->id, c->v->self.id) == 0)
-		c->v->self.leader = true;
-	return c->rc;
+	if (!cJSON_IsObject(o)) {
+		efail(c, ESRA_EPARSE, "not a JSON object");
+		return;
+	}
+	if ((n = model_sw_add_node(v)) == NULL) {
+		too_many(c, v->n_nodes, "nodes");
+		return;
+	}
+	n->id = c->id = str_at(c, o, "ID", true);
+	n->hostname = str_at(c, o, "Description.Hostname", false);
+	n->role = str_at(c, o, "Spec.Role", false);
+	n->availability = str_at(c, o, "Spec.Availability", false);
+	n->state = str_at(c, o, "Status.State", false);
+	n->addr = str_at(c, o, "Status.Addr", false);
+	n->leader = bool_at(c, o, "ManagerStatus.Leader", false);
+	if (c->rc == 0 && n->leader && n->id != NULL && strcmp(n->id, v->self.id) == 0)
+		v->self.leader = true;
 }
 
-static int parse_aliases(struct pctx *c, struct sw_service *s, const cJSON *nets)
+/* Endpoint.VirtualIPs. An entry without Addr (or "") has no VIP on that network and an IPv6
+ * VIP is outside the model: both skipped. A malformed address is an error. */
+static void parse_vips(struct ectx *c, const cJSON *o, struct sw_service *s)
 {
-	size_t total = 0, k = 0;
-	const cJSON *n;
+	const cJSON *vips = arr_at(c, o, "Endpoint.VirtualIPs"), *e;
+	int n = cJSON_GetArraySize(vips);
 
-	cJSON_ArrayForEach(n, nets) {
-		const cJSON *a = arr(c, n, "Aliases");
-		total += a != NULL ? (size_t)cJSON_GetArraySize(a) : 0;
+	if (vips == NULL || n == 0)
+		return;
+	if (n > ESRA_MAX_ADDRS) {
+		efail(c, ESRA_ETOOLARGE, "more than %d Endpoint.VirtualIPs (ESRA_MAX_ADDRS)",
+		      ESRA_MAX_ADDRS);
+		return;
 	}
-	if (total == 0 || c->rc != 0)
-		return c->rc;
-	if (total > ESRA_MAX_ALIASES * 16)
-		return bad(c, "Spec.TaskTemplate.Networks", "holds too many aliases");
-	s->aliases = pool_alloc(c->v->pool, total * sizeof(*s->aliases));
-	if (s->aliases == NULL)
-		return nomem(c);
-	cJSON_ArrayForEach(n, nets) {
-		const char *target = str(c, n, "Target");
-		const cJSON *a = arr(c, n, "Aliases"), *x;
-		cJSON_ArrayForEach(x, a) {
-			if (!cJSON_IsString(x))
-				return bad(c, "Aliases", "holds a non-string");
-			s->aliases[k].net = MODEL_NONE;
-			s->aliases[k].net_id = target;
-			s->aliases[k].alias = pool_strdup(c->v->pool, x->valuestring);
-			if (s->aliases[k].alias == NULL)
-				return nomem(c);
-			k++;
+	s->vips = ealloc(c, (size_t)n, sizeof(*s->vips));
+	cJSON_ArrayForEach(e, vips)
+	{
+		struct sw_addr *a;
+		const char *addr;
+
+		if (!entry_obj(c, e, "Endpoint.VirtualIPs[]"))
+			return;
+		addr = peek_at(c, e, "Addr");
+		if (addr == NULL || addr[0] == '\0')
+			continue;
+		a = &s->vips[s->n_vips];
+		a->net = MODEL_NONE;
+		if (addr_parse(c, "Endpoint.VirtualIPs[].Addr", addr, &a->ip, &a->prefix) != 0)
+			continue;
+		a->net_id = str_at(c, e, "NetworkID", false);
+		s->n_vips++;
+	}
+}
+
+/* The task template's network attachments (Spec.TaskTemplate.Networks, or the deprecated
+ * Spec.Networks of services created through API < 1.25) and their aliases. */
+static void parse_service_aliases(struct ectx *c, const cJSON *o, struct sw_service *s)
+{
+	const cJSON *nets = arr_at(c, o, "Spec.TaskTemplate.Networks"), *e, *a;
+	size_t total = 0;
+
+	if (nets == NULL)
+		nets = arr_at(c, o, "Spec.Networks");
+	if (nets == NULL)
+		return;
+	cJSON_ArrayForEach(e, nets)
+	{
+		int n;
+		if (!entry_obj(c, e, "Spec.TaskTemplate.Networks[]"))
+			return;
+		n = cJSON_GetArraySize(arr_at(c, e, "Aliases"));
+		if (n > ESRA_MAX_ALIASES) {
+			efail(c, ESRA_ETOOLARGE,
+			      "more than %d aliases on one network (ESRA_MAX_ALIASES)",
+			      ESRA_MAX_ALIASES);
+			return;
+		}
+		total += (size_t)n;
+	}
+	if (c->rc != 0 || total == 0)
+		return;
+	s->aliases = ealloc(c, total, sizeof(*s->aliases));
+	cJSON_ArrayForEach(e, nets)
+	{
+		const char *target = str_at(c, e, "Target", false);
+		const cJSON *list = arr_at(c, e, "Aliases");
+		cJSON_ArrayForEach(a, list)
+		{
+			struct sw_alias *al;
+			if (c->rc != 0)
+				return;
+			al = &s->aliases[s->n_aliases++];
+			al->net = MODEL_NONE;
+			al->net_id = target;
+			al->alias = str_of(c, a, "Spec.TaskTemplate.Networks[].Aliases[]", true);
 		}
 	}
-	s->n_aliases = k;
-	return c->rc;
 }
 
-static int parse_service(struct pctx *c, const cJSON *o)
+static void parse_service(struct ectx *c, const cJSON *o, struct sw_view *v)
 {
-	struct sw_service *s = model_sw_add_service(c->v);
-	const cJSON *spec, *mode, *ep, *vips, *status, *tt, *es, *labels, *v;
-	const char *m;
-	size_t k = 0;
+	struct sw_service *s;
+	const cJSON *mode, *labels;
+	const char *epmode;
 
-	if (s == NULL)
-		return nomem(c);
-	s->id = str(c, o, "ID");
-	s->created_ms = when(c, o, "CreatedAt");
-	s->updated_ms = when(c, o, "UpdatedAt");
-	spec = obj(c, o, "Spec");
-	s->name = str(c, spec, "Name");
-	if (s->id == NULL || s->name == NULL)
-		return c->rc ? c->rc : bad(c, s->id == NULL ? "ID" : "Spec.Name", "is missing");
-	labels = obj(c, spec, "Labels");
-	s->stack = str(c, labels, "com.docker.stack.namespace");
-	mode = obj(c, spec, "Mode");
-	s->mode = SW_MODE_OTHER;
-	if (obj(c, mode, "Replicated") != NULL) {
+	if (!cJSON_IsObject(o)) {
+		efail(c, ESRA_EPARSE, "not a JSON object");
+		return;
+	}
+	if ((s = model_sw_add_service(v)) == NULL) {
+		too_many(c, v->n_services, "services");
+		return;
+	}
+	s->id = c->id = str_at(c, o, "ID", true);
+	s->name = str_at(c, o, "Spec.Name", true);
+	if ((labels = obj_at(c, o, "Spec.Labels")) != NULL)
+		s->stack = str_of(c, member(labels, "com.docker.stack.namespace"),
+		                  "Spec.Labels.com.docker.stack.namespace", false);
+	/* Spec.Mode holds exactly one of these; none (or another) is SW_MODE_OTHER. A
+	 * replicated service without Replicas has dockerd's default of 1. */
+	mode = obj_at(c, o, "Spec.Mode");
+	if (member(mode, "Replicated") != NULL) {
 		s->mode = SW_MODE_REPLICATED;
-		if (!num(c, obj(c, mode, "Replicated"), "Replicas", &s->replicas))
-			s->replicas = 1; /* the engine's default */
-	} else if (cJSON_GetObjectItemCaseSensitive(mode, "Global") != NULL) {
+		s->replicas = int_at(c, mode, "Replicated.Replicas", 1);
+	} else if (member(mode, "Global") != NULL) {
 		s->mode = SW_MODE_GLOBAL;
-	} else if (cJSON_GetObjectItemCaseSensitive(mode, "ReplicatedJob") != NULL) {
+	} else if (member(mode, "ReplicatedJob") != NULL) {
 		s->mode = SW_MODE_REPLICATED_JOB;
-	} else if (cJSON_GetObjectItemCaseSensitive(mode, "GlobalJob") != NULL) {
+	} else if (member(mode, "GlobalJob") != NULL) {
 		s->mode = SW_MODE_GLOBAL_JOB;
+	} else {
+		s->mode = SW_MODE_OTHER;
 	}
-	es = obj(c, spec, "EndpointSpec");
-	ep = obj(c, o, "Endpoint");
-	m = str(c, es, "Mode");
-	if (m == NULL)
-		m = str(c, obj(c, ep, "Spec"), "Mode");
-	s->dnsrr = m != NULL && strcmp(m, "dnsrr") == 0;
-	vips = arr(c, ep, "VirtualIPs");
-	if (vips != NULL && cJSON_GetArraySize(vips) > 0) {
-		int n = cJSON_GetArraySize(vips);
-		if (n > ESRA_MAX_ADDRS)
-			return bad(c, "Endpoint.VirtualIPs", "holds too many addresses");
-		s->vips = pool_alloc(c->v->pool, (size_t)n * sizeof(*s->vips));
-		if (s->vips == NULL)
-			return nomem(c);
-		cJSON_ArrayForEach(v, vips) {
-			struct sw_addr *a = &s->vips[k];
-			a->net = MODEL_NONE;
-			a->net_id = str(c, v, "NetworkID");
-			if (addr(c, "Endpoint.VirtualIPs.Addr", str(c, v, "Addr"), &a->ip, &a->prefix))
-				k++;
-		}
-		s->n_vips = k;
-	}
-	tt = obj(c, spec, "TaskTemplate");
-	if (arr(c, tt, "Networks") != NULL)
-		parse_aliases(c, s, arr(c, tt, "Networks"));
-	else if (arr(c, spec, "Networks") != NULL) /* the pre-1.25 place */
-		parse_aliases(c, s, arr(c, spec, "Networks"));
-	status = obj(c, o, "ServiceStatus");
-	if (status != NULL) {
-		num(c, status, "RunningTasks", &s->running_tasks);
-		num(c, status, "DesiredTasks", &s->desired_tasks);
-	}
-	return c->rc;
+	epmode = peek_at(c, o, "Spec.EndpointSpec.Mode");
+	if (epmode == NULL)
+		epmode = peek_at(c, o, "Endpoint.Spec.Mode");
+	s->dnsrr = epmode != NULL && strcmp(epmode, "dnsrr") == 0;
+	s->running_tasks = int_at(c, o, "ServiceStatus.RunningTasks", -1);
+	s->desired_tasks = int_at(c, o, "ServiceStatus.DesiredTasks", -1);
+	s->created_ms = time_at(c, o, "CreatedAt");
+	s->updated_ms = time_at(c, o, "UpdatedAt");
+	parse_vips(c, o, s);
+	parse_service_aliases(c, o, s);
 }
 
-static int parse_task(struct pctx *c, const cJSON *o)
+/* NetworksAttachments[].Addresses[]. No attachments (a task not yet allocated, or on the
+ * host network) is fine; IPv6 addresses are skipped; a malformed address is an error. */
+static void parse_task_addrs(struct ectx *c, const cJSON *o, struct sw_task *t)
 {
-	struct sw_task *t = model_sw_add_task(c->v);
-	const cJSON *st, *cs, *nas, *na;
-	size_t total = 0, k = 0;
+	const cJSON *atts = arr_at(c, o, "NetworksAttachments"), *e, *a;
+	size_t total = 0;
 
-	if (t == NULL)
-		return nomem(c);
-	t->id = str(c, o, "ID");
-	t->service_id = str(c, o, "ServiceID");
-	if (t->id == NULL)
-		return c->rc ? c->rc : bad(c, "ID", "is missing");
-	num(c, o, "Slot", &t->slot);
-	t->node_id = str(c, o, "NodeID");
-	t->created_ms = when(c, o, "CreatedAt");
-	t->updated_ms = when(c, o, "UpdatedAt");
-	t->desired = model_sw_state_parse(str(c, o, "DesiredState"));
-	st = obj(c, o, "Status");
-	t->state = model_sw_state_parse(str(c, st, "State"));
-	t->status_ms = when(c, st, "Timestamp");
-	t->message = str(c, st, "Err");
-	if (t->message == NULL)
-		t->message = str(c, st, "Message");
-	cs = obj(c, st, "ContainerStatus");
-	t->container_id = str(c, cs, "ContainerID");
-	if (t->container_id != NULL && t->container_id[0] == '\0')
-		t->container_id = NULL;
-	nas = arr(c, o, "NetworksAttachments");
-	cJSON_ArrayForEach(na, nas) {
-		const cJSON *a = arr(c, na, "Addresses");
-		total += a != NULL ? (size_t)cJSON_GetArraySize(a) : 0;
+	cJSON_ArrayForEach(e, atts)
+	{
+		if (!entry_obj(c, e, "NetworksAttachments[]"))
+			return;
+		total += (size_t)cJSON_GetArraySize(arr_at(c, e, "Addresses"));
 	}
-	if (total == 0 || c->rc != 0)
-		return c->rc;
-	if (total > ESRA_MAX_ADDRS)
-		return bad(c, "NetworksAttachments", "holds too many addresses");
-	t->addrs = pool_alloc(c->v->pool, total * sizeof(*t->addrs));
-	if (t->addrs == NULL)
-		return nomem(c);
-	cJSON_ArrayForEach(na, nas) {
-		const char *net_id = str(c, obj(c, na, "Network"), "ID");
-		const cJSON *x;
-		cJSON_ArrayForEach(x, arr(c, na, "Addresses")) {
-			if (!cJSON_IsString(x))
-				return bad(c, "NetworksAttachments.Addresses", "holds a non-string");
-			t->addrs[k].net = MODEL_NONE;
-			t->addrs[k].net_id = net_id;
-			if (addr(c, "NetworksAttachments.Addresses", x->valuestring, &t->addrs[k].ip,
-			         &t->addrs[k].prefix))
-				k++;
+	if (c->rc != 0 || total == 0)
+		return;
+	if (total > ESRA_MAX_ADDRS) {
+		efail(c, ESRA_ETOOLARGE, "more than %d addresses (ESRA_MAX_ADDRS)", ESRA_MAX_ADDRS);
+		return;
+	}
+	t->addrs = ealloc(c, total, sizeof(*t->addrs));
+	cJSON_ArrayForEach(e, atts)
+	{
+		const char *net_id = str_at(c, e, "Network.ID", false);
+		const cJSON *list = arr_at(c, e, "Addresses");
+		cJSON_ArrayForEach(a, list)
+		{
+			struct sw_addr *ad;
+			if (c->rc != 0)
+				return;
+			if (!cJSON_IsString(a)) {
+				efail(c, ESRA_EPARSE,
+				      "NetworksAttachments[].Addresses[] is not a string");
+				return;
+			}
+			ad = &t->addrs[t->n_addrs];
+			ad->net = MODEL_NONE;
+			ad->net_id = net_id;
+			if (addr_parse(c, "NetworksAttachments[].Addresses[]", a->valuestring,
+			               &ad->ip, &ad->prefix) == 0)
+				t->n_addrs++;
 		}
 	}
-	t->n_addrs = k;
-	return c->rc;
 }
 
-static int parse_network(struct pctx *c, const cJSON *o)
+/* A State or DesiredState this version does not know is SW_ST_UNKNOWN, not an error. */
+static void parse_task(struct ectx *c, const cJSON *o, struct sw_view *v)
 {
-	struct sw_network *n = model_sw_add_network(c->v);
-	const cJSON *cfgs, *x;
+	struct sw_task *t;
+	const char *s;
 
-	if (n == NULL)
-		return nomem(c);
-	n->id = str(c, o, "Id");
-	n->name = str(c, o, "Name");
-	if (n->id == NULL || n->name == NULL)
-		return c->rc ? c->rc : bad(c, n->id == NULL ? "Id" : "Name", "is missing");
-	n->driver = str(c, o, "Driver");
-	n->scope = str(c, o, "Scope");
-	n->ingress = boolean(c, o, "Ingress");
-	n->attachable = boolean(c, o, "Attachable");
-	n->internal = boolean(c, o, "Internal");
-	cfgs = arr(c, obj(c, o, "IPAM"), "Config");
-	cJSON_ArrayForEach(x, cfgs) {
-		const char *sub = str(c, x, "Subnet");
+	if (!cJSON_IsObject(o)) {
+		efail(c, ESRA_EPARSE, "not a JSON object");
+		return;
+	}
+	if ((t = model_sw_add_task(v)) == NULL) {
+		too_many(c, v->n_tasks, "tasks");
+		return;
+	}
+	t->id = c->id = str_at(c, o, "ID", true);
+	t->service_id = str_at(c, o, "ServiceID", false);
+	t->slot = int_at(c, o, "Slot", 0);
+	t->node_id = str_at(c, o, "NodeID", false);
+	t->state = model_sw_state_parse(peek_at(c, o, "Status.State"));
+	t->desired = model_sw_state_parse(peek_at(c, o, "DesiredState"));
+	t->created_ms = time_at(c, o, "CreatedAt");
+	t->updated_ms = time_at(c, o, "UpdatedAt");
+	t->status_ms = time_at(c, o, "Status.Timestamp");
+	s = peek_at(c, o, "Status.ContainerStatus.ContainerID");
+	if (s != NULL && s[0] != '\0')
+		t->container_id = copy_str(c, "Status.ContainerStatus.ContainerID", s);
+	s = peek_at(c, o, "Status.Err");
+	if (s != NULL && s[0] != '\0')
+		t->message = copy_str(c, "Status.Err", s);
+	else
+		t->message = str_at(c, o, "Status.Message", false);
+	parse_task_addrs(c, o, t);
+}
+
+/* The fields /networks and /networks/{id} share. The first IPv4 IPAM subnet is kept (IPv6
+ * ones are skipped); a subnet that is not an IPv4 prefix is an error. */
+static void parse_network_fields(struct ectx *c, const cJSON *o, struct sw_network *n)
+{
+	const cJSON *cfg, *e;
+
+	n->id = c->id = str_at(c, o, "Id", true);
+	n->name = str_at(c, o, "Name", false);
+	n->driver = str_at(c, o, "Driver", false);
+	n->scope = str_at(c, o, "Scope", false);
+	n->ingress = bool_at(c, o, "Ingress", false);
+	n->attachable = bool_at(c, o, "Attachable", false);
+	n->internal = bool_at(c, o, "Internal", false);
+	cfg = arr_at(c, o, "IPAM.Config");
+	cJSON_ArrayForEach(e, cfg)
+	{
+		const char *sub;
 		ip4_t ip;
 		int prefix;
-		/* the first IPv4 subnet; IPv6 ones are not esra's business */
-		if (!n->has_subnet && sub != NULL && strchr(sub, ':') == NULL &&
-		    addr(c, "IPAM.Config.Subnet", sub, &ip, &prefix)) {
-			n->has_subnet = true;
-			n->subnet = ip;
-			n->prefix = prefix;
-		}
-	}
-	return c->rc;
-}
 
-/* The ?verbose=true inspect of one swarm network: this node's view of its services. */
-static int parse_network_verbose(struct pctx *c, const cJSON *o)
-{
-	const char *id = str(c, o, "Id");
-	const cJSON *svcs = obj(c, o, "Services"), *conts = obj(c, o, "Containers"), *s;
-	struct sw_network *n = NULL;
-	size_t k = 0;
-
-	if (id == NULL)
-		return c->rc ? c->rc : bad(c, "Id", "is missing");
-	for (size_t i = 0; i < c->v->n_nets; i++)
-		if (strcmp(c->v->nets[i].id, id) == 0)
-			n = &c->v->nets[i];
-	if (n == NULL) { /* not listed by /networks: add it (tests parse it alone) */
-		if (parse_network(c, o) != 0)
-			return c->rc;
-		n = &c->v->nets[c->v->n_nets - 1];
-	}
-	n->verbose_read = true;
-	if (svcs != NULL && cJSON_GetArraySize(svcs) > 0) {
-		n->svcs = pool_alloc(c->v->pool, (size_t)cJSON_GetArraySize(svcs) * sizeof(*n->svcs));
-		if (n->svcs == NULL)
-			return nomem(c);
-		cJSON_ArrayForEach(s, svcs) {
-			struct sw_netsvc *ns = &n->svcs[k];
-			const char *vip = str(c, s, "VIP");
-			const cJSON *tasks = arr(c, s, "Tasks"), *t;
-			size_t e = 0;
-			ns->name = pool_strdup(c->v->pool, s->string);
-			if (ns->name == NULL)
-				return nomem(c);
-			/* "<nil>" (no VIP: dnsrr or plain containers) is no VIP, not an error */
-			if (vip != NULL && strcmp(vip, "<nil>") != 0)
-				ns->has_vip = addr(c, "Services.VIP", vip, &ns->vip, NULL);
-			if (tasks != NULL && cJSON_GetArraySize(tasks) > 0) {
-				ns->eps = pool_alloc(c->v->pool,
-				                     (size_t)cJSON_GetArraySize(tasks) * sizeof(*ns->eps));
-				if (ns->eps == NULL)
-					return nomem(c);
-				cJSON_ArrayForEach(t, tasks) {
-					struct sw_netep *ep = &ns->eps[e];
-					ep->name = str(c, t, "Name");
-					ep->host_ip = str(c, obj(c, t, "Info"), "Host IP");
-					if (ep->name != NULL &&
-					    addr(c, "Services.Tasks.EndpointIP", str(c, t, "EndpointIP"),
-					         &ep->ip, NULL))
-						e++;
-				}
-			}
-			ns->n_eps = e;
-			k++;
-		}
-		n->n_svcs = k;
-	}
-	k = 0;
-	if (conts != NULL && cJSON_GetArraySize(conts) > 0) {
-		n->local = pool_alloc(c->v->pool, (size_t)cJSON_GetArraySize(conts) * sizeof(*n->local));
-		if (n->local == NULL)
-			return nomem(c);
-		cJSON_ArrayForEach(s, conts) {
-			struct sw_netep *ep = &n->local[k];
-			ep->name = str(c, s, "Name");
-			if (ep->name != NULL &&
-			    addr(c, "Containers.IPv4Address", str(c, s, "IPv4Address"), &ep->ip, NULL))
-				k++;
-		}
-		n->n_local = k;
-	}
-	return c->rc;
-}
-
-static int parse_container(struct pctx *c, const cJSON *o)
-{
-	struct sw_container *ct = model_sw_add_container(c->v);
-	const cJSON *names, *labels, *nets, *x;
-	int64_t created = 0;
-	size_t k = 0;
-
-	if (ct == NULL)
-		return nomem(c);
-	ct->id = str(c, o, "Id");
-	if (ct->id == NULL)
-		return c->rc ? c->rc : bad(c, "Id", "is missing");
-	names = arr(c, o, "Names");
-	x = names != NULL ? cJSON_GetArrayItem(names, 0) : NULL;
-	if (x != NULL) {
-		if (!cJSON_IsString(x))
-			return bad(c, "Names", "holds a non-string");
-		ct->name = pool_strdup(c->v->pool, x->valuestring[0] == '/' ? x->valuestring + 1
-		                                                            : x->valuestring);
-		if (ct->name == NULL)
-			return nomem(c);
-	}
-	if (ct->name == NULL)
-		ct->name = ct->id;
-	ct->state = str(c, o, "State");
-	if (num(c, o, "Created", &created))
-		ct->created_ms = created * 1000;
-	labels = obj(c, o, "Labels");
-	ct->service_name = str(c, labels, "com.docker.swarm.service.name");
-	ct->task_id = str(c, labels, "com.docker.swarm.task.id");
-	nets = obj(c, obj(c, o, "NetworkSettings"), "Networks");
-	if (nets != NULL && cJSON_GetArraySize(nets) > 0) {
-		ct->nets = pool_alloc(c->v->pool, (size_t)cJSON_GetArraySize(nets) * sizeof(*ct->nets));
-		if (ct->nets == NULL)
-			return nomem(c);
-		cJSON_ArrayForEach(x, nets) {
-			struct sw_cnet *cn = &ct->nets[k++];
-			int64_t plen = -1;
-			cn->net = MODEL_NONE;
-			cn->net_name = pool_strdup(c->v->pool, x->string);
-			if (cn->net_name == NULL)
-				return nomem(c);
-			cn->net_id = str(c, x, "NetworkID");
-			cn->has_ip = addr(c, "NetworkSettings.Networks.IPAddress",
-			                  str(c, x, "IPAddress"), &cn->ip, &cn->prefix);
-			if (num(c, x, "IPPrefixLen", &plen) && plen >= 0 && plen <= 32)
-				cn->prefix = (int)plen;
-		}
-		ct->n_nets = k;
-	}
-	return c->rc;
-}
-
-/* Aliases of one container from its inspect (the list endpoint leaves them null). The
- * alias docker adds itself (the short id) is dropped. */
-static int parse_inspect_aliases(struct pctx *c, struct sw_container *ct, const cJSON *o)
-{
-	const cJSON *nets = obj(c, obj(c, o, "NetworkSettings"), "Networks"), *x;
-
-	cJSON_ArrayForEach(x, nets) {
-		const cJSON *al = arr(c, x, "Aliases"), *a;
-		struct sw_cnet *cn = NULL;
-		size_t n = 0;
-		for (size_t i = 0; i < ct->n_nets; i++)
-			if (strcmp(ct->nets[i].net_name, x->string) == 0)
-				cn = &ct->nets[i];
-		if (cn == NULL || al == NULL || cJSON_GetArraySize(al) == 0)
+		if (n->has_subnet || !entry_obj(c, e, "IPAM.Config[]"))
+			break;
+		sub = peek_at(c, e, "Subnet");
+		if (sub == NULL || sub[0] == '\0' ||
+		    addr_parse(c, "IPAM.Config[].Subnet", sub, &ip, &prefix) != 0)
 			continue;
-		if (cJSON_GetArraySize(al) > ESRA_MAX_ALIASES)
-			return bad(c, "NetworkSettings.Networks.Aliases", "holds too many aliases");
-		cn->aliases = pool_alloc(c->v->pool, (size_t)cJSON_GetArraySize(al) * sizeof(char *));
-		if (cn->aliases == NULL)
-			return nomem(c);
-		cJSON_ArrayForEach(a, al) {
-			if (!cJSON_IsString(a))
-				return bad(c, "Aliases", "holds a non-string");
-			if (strncmp(a->valuestring, ct->id, 12) == 0 && strlen(a->valuestring) == 12)
-				continue;
-			if ((cn->aliases[n++] = pool_strdup(c->v->pool, a->valuestring)) == NULL)
-				return nomem(c);
+		if (prefix < 0) {
+			efail(c, ESRA_EPARSE, "IPAM.Config[].Subnet \"%.40s\" has no prefix length",
+			      sub);
+			break;
 		}
-		cn->n_aliases = n;
+		n->has_subnet = true;
+		n->subnet = ip;
+		n->prefix = prefix;
 	}
-	return c->rc;
 }
 
-/* ---------------------------------------------------------------- streaming */
+static void parse_network(struct ectx *c, const cJSON *o, struct sw_view *v)
+{
+	struct sw_network *n;
 
-typedef int (*elem_fn)(struct pctx *c, const cJSON *e);
+	if (!cJSON_IsObject(o)) {
+		efail(c, ESRA_EPARSE, "not a JSON object");
+		return;
+	}
+	if ((n = model_sw_add_network(v)) == NULL) {
+		too_many(c, v->n_nets, "networks");
+		return;
+	}
+	parse_network_fields(c, o, n);
+}
 
-struct stream {
-	struct pctx *c;
-	elem_fn fn;           /* for arrays: per element; else NULL (whole document) */
+static bool is_short_id(const char *alias, const char *container_id)
+{
+	return container_id != NULL && strlen(alias) == SHORT_ID_LEN &&
+	       strncmp(alias, container_id, SHORT_ID_LEN) == 0;
+}
+
+/* A container network's Aliases (null in /containers/json, a list in the inspect), without
+ * the short id dockerd adds itself. */
+static void parse_cnet_aliases(struct ectx *c, const cJSON *net, const char *cid,
+                               struct sw_cnet *cn)
+{
+	const cJSON *al = arr_at(c, net, "Aliases"), *a;
+	int n = cJSON_GetArraySize(al);
+
+	cn->aliases = NULL;
+	cn->n_aliases = 0;
+	if (al == NULL || n == 0)
+		return;
+	if (n > ESRA_MAX_ALIASES) {
+		efail(c, ESRA_ETOOLARGE, "more than %d aliases on network %.40s (ESRA_MAX_ALIASES)",
+		      ESRA_MAX_ALIASES, cn->net_name);
+		return;
+	}
+	cn->aliases = ealloc(c, (size_t)n, sizeof(*cn->aliases));
+	cJSON_ArrayForEach(a, al)
+	{
+		if (c->rc != 0)
+			return;
+		if (!cJSON_IsString(a)) {
+			efail(c, ESRA_EPARSE,
+			      "NetworkSettings.Networks.%.40s.Aliases[] is not a string",
+			      cn->net_name);
+			return;
+		}
+		if (!is_short_id(a->valuestring, cid))
+			cn->aliases[cn->n_aliases++] =
+			    copy_str(c, "NetworkSettings.Networks.*.Aliases[]", a->valuestring);
+	}
+}
+
+/* /containers/json. An empty IPAddress (no address on that network yet) is has_ip false. */
+static void parse_container(struct ectx *c, const cJSON *o, struct sw_view *v)
+{
+	struct sw_container *ct;
+	const cJSON *names, *labels, *nets, *e;
+	const char *name;
+	int n;
+
+	if (!cJSON_IsObject(o)) {
+		efail(c, ESRA_EPARSE, "not a JSON object");
+		return;
+	}
+	if ((ct = model_sw_add_container(v)) == NULL) {
+		too_many(c, v->n_containers, "containers");
+		return;
+	}
+	ct->id = c->id = str_at(c, o, "Id", true);
+	names = arr_at(c, o, "Names");
+	if (names != NULL && names->child != NULL) {
+		if (!cJSON_IsString(names->child)) {
+			efail(c, ESRA_EPARSE, "Names[0] is not a string");
+			return;
+		}
+		name = names->child->valuestring;
+		ct->name = copy_str(c, "Names[0]", name[0] == '/' ? name + 1 : name);
+	} else {
+		ct->name = "";
+	}
+	ct->state = str_at(c, o, "State", false);
+	if ((labels = obj_at(c, o, "Labels")) != NULL) {
+		ct->service_name = str_of(c, member(labels, "com.docker.swarm.service.name"),
+		                          "Labels.com.docker.swarm.service.name", false);
+		ct->task_id = str_of(c, member(labels, "com.docker.swarm.task.id"),
+		                     "Labels.com.docker.swarm.task.id", false);
+	}
+	ct->created_ms = int_at(c, o, "Created", 0) * 1000;
+	nets = obj_at(c, o, "NetworkSettings.Networks");
+	n = cJSON_GetArraySize(nets);
+	if (c->rc != 0 || nets == NULL || n == 0)
+		return;
+	if (n > ESRA_MAX_ADDRS) {
+		efail(c, ESRA_ETOOLARGE, "on more than %d networks (ESRA_MAX_ADDRS)",
+		      ESRA_MAX_ADDRS);
+		return;
+	}
+	ct->nets = ealloc(c, (size_t)n, sizeof(*ct->nets));
+	cJSON_ArrayForEach(e, nets)
+	{
+		struct sw_cnet *cn;
+		const char *ip;
+		int64_t prefix;
+
+		if (c->rc != 0)
+			return;
+		if (!cJSON_IsObject(e)) {
+			efail(c, ESRA_EPARSE, "NetworkSettings.Networks.%.40s is not an object",
+			      e->string);
+			return;
+		}
+		cn = &ct->nets[ct->n_nets++];
+		cn->net = MODEL_NONE;
+		cn->prefix = -1;
+		cn->net_name = copy_str(c, "NetworkSettings.Networks key", e->string);
+		cn->net_id = str_at(c, e, "NetworkID", false);
+		ip = peek_at(c, e, "IPAddress");
+		prefix = int_at(c, e, "IPPrefixLen", -1);
+		if (ip != NULL && ip[0] != '\0') {
+			int p = -1;
+			if (addr_parse(c, "NetworkSettings.Networks.*.IPAddress", ip, &cn->ip,
+			               &p) == 0)
+				cn->has_ip = true;
+			if (prefix < -1 || prefix > 32) {
+				efail(c, ESRA_EPARSE, "IPPrefixLen %lld is not 0..32",
+				      (long long)prefix);
+				return;
+			}
+			cn->prefix = (int)prefix;
+		}
+		parse_cnet_aliases(c, e, ct->id, cn);
+	}
+}
+
+/* ---------------------------------------------------------------- the streaming parser */
+
+/* One payload being parsed: the jstream splitter, and what the payload kind gathers until
+ * its end. */
+struct parser {
+	enum docker_payload kind;
+	struct sw_view *v; /* NULL for /version and a pid inspect */
+	size_t target;     /* network (verbose) or container (inspect) index */
 	struct jstream *js;
-	bool not_array;
-	struct buf whole;     /* object documents are small: gathered, then parsed */
+	/* network verbose: its members other than the two maps (the Id may come last), and
+	 * the map entries gathered until the document ends */
+	cJSON *top;
+	struct sw_netsvc *svcs;
+	size_t n_svcs, cap_svcs;
+	struct sw_netep *local;
+	size_t n_local, cap_local;
+	/* /version */
+	char api[VERSION_MAX], min_api[VERSION_MAX];
+	/* inspect: State */
+	bool has_state, running;
+	int64_t pid;
 };
 
-static enum jstream_want want_elem(void *ud, const struct jstream_frame *path, size_t depth,
-                                   enum jstream_type type)
+static const char *payload_name(enum docker_payload k)
 {
-	struct stream *s = ud;
+	switch (k) {
+	case DK_VERSION:
+		return "/version";
+	case DK_INFO:
+		return "/info";
+	case DK_NODES:
+		return "/nodes";
+	case DK_SERVICES:
+		return "/services";
+	case DK_TASKS:
+		return "/tasks";
+	case DK_NETWORKS:
+		return "/networks";
+	case DK_NETWORK_VERBOSE:
+		return "/networks/{id}";
+	case DK_CONTAINERS:
+		return "/containers/json";
+	case DK_INSPECT:
+		return "/containers/{id}/json";
+	}
+	return "?";
+}
 
-	(void)path;
+static const char *element_name(enum docker_payload k)
+{
+	switch (k) {
+	case DK_VERSION:
+		return "version";
+	case DK_INFO:
+		return "info";
+	case DK_NODES:
+		return "node";
+	case DK_SERVICES:
+		return "service";
+	case DK_TASKS:
+		return "task";
+	case DK_NETWORKS:
+		return "network";
+	case DK_NETWORK_VERBOSE:
+		return "network";
+	case DK_CONTAINERS:
+		return "container";
+	case DK_INSPECT:
+		return "container";
+	}
+	return "element";
+}
+
+static bool is_array_payload(enum docker_payload k)
+{
+	return k == DK_NODES || k == DK_SERVICES || k == DK_TASKS || k == DK_NETWORKS ||
+	       k == DK_CONTAINERS;
+}
+
+static bool key_is(const struct jstream_frame *f, const char *key)
+{
+	return f->key != NULL && !f->key_cut && strcmp(f->key, key) == 0;
+}
+
+/* Arrays: each element is emitted and parsed alone. /version and /info are small and
+ * emitted whole. A network's verbose inspect descends into its two maps (Services,
+ * Containers) whose entries are emitted one by one; its other members are emitted alone.
+ * A container inspect keeps only State and NetworkSettings. A top-level value of the wrong
+ * type is emitted so that on_value can name it. */
+static enum jstream_want want(void *ud, const struct jstream_frame *path, size_t depth,
+                              enum jstream_type type)
+{
+	const struct parser *p = ud;
+
+	if (p->kind == DK_VERSION || p->kind == DK_INFO)
+		return JS_EMIT;
 	if (depth == 0) {
-		if (type != JS_ARRAY) {
-			s->not_array = true;
-			return JS_SKIP;
+		if (is_array_payload(p->kind))
+			return type == JS_ARRAY ? JS_DESCEND : JS_EMIT;
+		return type == JS_OBJECT ? JS_DESCEND : JS_EMIT;
+	}
+	if (is_array_payload(p->kind))
+		return JS_EMIT;
+	if (p->kind == DK_NETWORK_VERBOSE) {
+		if (depth == 1 && type == JS_OBJECT &&
+		    (key_is(&path[0], "Services") || key_is(&path[0], "Containers")))
+			return JS_DESCEND;
+		return JS_EMIT;
+	}
+	/* DK_INSPECT */
+	if (depth == 1 && key_is(&path[0], "State"))
+		return JS_EMIT;
+	if (depth == 1 && key_is(&path[0], "NetworkSettings") && p->target != MODEL_NONE)
+		return JS_EMIT;
+	return JS_SKIP;
+}
+
+static const char *json_type_name(char c)
+{
+	if (c == '{')
+		return "an object";
+	if (c == '[')
+		return "an array";
+	if (c == '"')
+		return "a string";
+	if (c == 't' || c == 'f')
+		return "a boolean";
+	if (c == 'n')
+		return "null";
+	return "a number";
+}
+
+/* A map key as the document wrote it (jstream keeps keys raw): JSON escapes decoded. */
+static int decode_key(struct ectx *c, const struct jstream_frame *f, char *out, size_t outsz)
+{
+	if (f->key == NULL || f->key_cut)
+		return efail(c, ESRA_ETOOLARGE, "a map key is over %d bytes", JSTREAM_KEY_MAX - 1);
+	if (strchr(f->key, '\\') == NULL) {
+		snprintf(out, outsz, "%s", f->key);
+		return ESRA_OK;
+	} else {
+		char quoted[JSTREAM_KEY_MAX + 2];
+		cJSON *s;
+		snprintf(quoted, sizeof(quoted), "\"%s\"", f->key);
+		s = cJSON_Parse(quoted);
+		if (!cJSON_IsString(s)) {
+			cJSON_Delete(s);
+			return efail(c, ESRA_EPARSE, "map key \"%.40s\" has a bad escape", f->key);
 		}
-		return JS_DESCEND;
+		snprintf(out, outsz, "%s", s->valuestring);
+		cJSON_Delete(s);
+		return ESRA_OK;
 	}
-	return JS_EMIT;
 }
 
-static int on_elem(void *ud, const struct jstream_frame *path, size_t depth, const char *json,
-                   size_t len, struct esra_err *err)
+static void *grow(void *arr, size_t *cap, size_t n, size_t elem)
 {
-	struct stream *s = ud;
-	struct pctx *c = s->c;
-	cJSON *e;
-	int rc;
+	void *p;
+	size_t ncap;
 
-	(void)depth;
-	c->in_array = true;
-	c->index = path[0].index;
-	e = cJSON_ParseWithLength(json, len);
-	if (e == NULL)
-		rc = bad(c, "the element", "is not valid JSON");
-	else if (!cJSON_IsObject(e))
-		rc = bad(c, "the element", "is not an object");
-	else
-		rc = s->fn(c, e);
-	cJSON_Delete(e);
-	if (rc != 0 && err != NULL && err != c->err)
-		*err = *c->err;
-	return rc;
+	if (n < *cap)
+		return arr;
+	ncap = *cap ? *cap * 2 : 16;
+	p = realloc(arr, ncap * elem);
+	if (p != NULL)
+		*cap = ncap;
+	return p;
 }
 
-static int stream_init(struct stream *s, struct pctx *c, elem_fn fn)
+/* One entry of a verbose network's Services map (this node's view of a service). VIP
+ * "<nil>", "" or missing means no VIP (the "" entry holding plain containers, dnsrr
+ * services): fine. Every endpoint needs an EndpointIP: a task entry without one is an
+ * error (IPv6 ones are skipped). */
+static void parse_netsvc(struct ectx *c, const char *name, const cJSON *o, struct parser *p)
 {
-	memset(s, 0, sizeof(*s));
-	s->c = c;
-	s->fn = fn;
-	buf_init(&s->whole, ESRA_MAX_JSON_ELEMENT);
-	if (fn != NULL) {
-		s->js = jstream_new(want_elem, on_elem, s, ESRA_MAX_JSON_ELEMENT, ESRA_MAX_JSON_DEPTH);
-		if (s->js == NULL)
-			return nomem(c);
+	struct sw_netsvc s;
+	const cJSON *tasks, *e;
+	const char *vip;
+	int n;
+
+	memset(&s, 0, sizeof(s));
+	if (!cJSON_IsObject(o)) {
+		efail(c, ESRA_EPARSE, "not an object");
+		return;
 	}
+	if (p->n_svcs >= ESRA_MAX_OBJECTS) {
+		too_many(c, p->n_svcs, "services in a network");
+		return;
+	}
+	s.name = copy_str(c, "Services key", name);
+	vip = peek_at(c, o, "VIP");
+	if (vip != NULL && vip[0] != '\0' && strcmp(vip, "<nil>") != 0) {
+		int prefix;
+		if (addr_parse(c, "VIP", vip, &s.vip, &prefix) == 0)
+			s.has_vip = true;
+	}
+	tasks = arr_at(c, o, "Tasks");
+	n = cJSON_GetArraySize(tasks);
+	s.eps = ealloc(c, (size_t)n, sizeof(*s.eps));
+	cJSON_ArrayForEach(e, tasks)
+	{
+		struct sw_netep *ep;
+		const char *ip;
+		int prefix;
+
+		if (!entry_obj(c, e, "Tasks[]"))
+			return;
+		ep = &s.eps[s.n_eps];
+		ep->name = str_at(c, e, "Name", false);
+		ip = peek_at(c, e, "EndpointIP");
+		if (ip == NULL && c->rc == 0) {
+			efail(c, ESRA_EPARSE, "Tasks[].EndpointIP is missing");
+			return;
+		}
+		if (addr_parse(c, "Tasks[].EndpointIP", ip, &ep->ip, &prefix) != 0)
+			continue;
+		ep->host_ip = str_at(c, e, "Info.Host IP", false);
+		s.n_eps++;
+	}
+	if (c->rc != 0)
+		return;
+	p->svcs = grow(p->svcs, &p->cap_svcs, p->n_svcs, sizeof(*p->svcs));
+	if (p->svcs == NULL) {
+		efail(c, ESRA_ENOMEM, "out of memory");
+		return;
+	}
+	p->svcs[p->n_svcs++] = s;
+}
+
+/* One entry of a network's Containers map (attached on this node). An empty IPv4Address
+ * (an IPv6-only endpoint) is skipped. */
+static void parse_netlocal(struct ectx *c, const cJSON *o, struct parser *p)
+{
+	struct sw_netep ep;
+	const char *ip;
+	int prefix;
+
+	memset(&ep, 0, sizeof(ep));
+	if (!cJSON_IsObject(o)) {
+		efail(c, ESRA_EPARSE, "not an object");
+		return;
+	}
+	if (p->n_local >= ESRA_MAX_OBJECTS) {
+		too_many(c, p->n_local, "containers in a network");
+		return;
+	}
+	ep.name = str_at(c, o, "Name", false);
+	ip = peek_at(c, o, "IPv4Address");
+	if (ip == NULL || ip[0] == '\0' ||
+	    addr_parse(c, "Containers.*.IPv4Address", ip, &ep.ip, &prefix) != 0)
+		return;
+	p->local = grow(p->local, &p->cap_local, p->n_local, sizeof(*p->local));
+	if (p->local == NULL) {
+		efail(c, ESRA_ENOMEM, "out of memory");
+		return;
+	}
+	p->local[p->n_local++] = ep;
+}
+
+/* A container inspect's NetworkSettings: aliases per network of the target container. A
+ * network the list did not show (connected in between) is ignored. */
+static void parse_inspect_nets(struct ectx *c, const cJSON *ns, struct parser *p)
+{
+	struct sw_container *ct = &p->v->containers[p->target];
+	const cJSON *nets = obj_at(c, ns, "Networks"), *e;
+
+	c->id = ct->id;
+	cJSON_ArrayForEach(e, nets)
+	{
+		if (c->rc != 0)
+			return;
+		if (!cJSON_IsObject(e)) {
+			efail(c, ESRA_EPARSE, "NetworkSettings.Networks.%.40s is not an object",
+			      e->string);
+			return;
+		}
+		for (size_t i = 0; i < ct->n_nets; i++)
+			if (strcmp(ct->nets[i].net_name, e->string) == 0)
+				parse_cnet_aliases(c, e, ct->id, &ct->nets[i]);
+	}
+}
+
+static void parse_version(struct ectx *c, const cJSON *o, struct parser *p)
+{
+	const char *api, *min;
+
+	if (!cJSON_IsObject(o)) {
+		efail(c, ESRA_EPARSE, "not a JSON object");
+		return;
+	}
+	api = peek_at(c, o, "ApiVersion");
+	min = peek_at(c, o, "MinAPIVersion");
+	if (c->rc != 0)
+		return;
+	if (api == NULL) {
+		efail(c, ESRA_EPARSE, "ApiVersion is missing");
+		return;
+	}
+	if (strlen(api) >= sizeof(p->api) || (min != NULL && strlen(min) >= sizeof(p->min_api))) {
+		efail(c, ESRA_EPARSE, "ApiVersion or MinAPIVersion is too long");
+		return;
+	}
+	snprintf(p->api, sizeof(p->api), "%s", api);
+	snprintf(p->min_api, sizeof(p->min_api), "%s", min != NULL ? min : "");
+}
+
+/* Called by jstream with each emitted value: parse it alone, copy what the model needs,
+ * free the tree. */
+static int on_value(void *ud, const struct jstream_frame *path, size_t depth, const char *json,
+                    size_t len, struct esra_err *err)
+{
+	struct parser *p = ud;
+	struct ectx c;
+	cJSON *item;
+	const char *end = NULL;
+	bool kept = false;
+
+	memset(&c, 0, sizeof(c));
+	c.pool = p->v != NULL ? p->v->pool : NULL;
+	c.err = err;
+	c.what = is_array_payload(p->kind) ? element_name(p->kind) : NULL;
+	c.index = depth > 0 ? path[depth - 1].index : MODEL_NONE;
+	if (depth == 0 && p->kind != DK_VERSION && p->kind != DK_INFO)
+		return esra_err_set(err, ESRA_EPARSE, "expected a JSON %s, got %s",
+		                    is_array_payload(p->kind) ? "array" : "object",
+		                    json_type_name(json[0]));
+	item = cJSON_ParseWithLengthOpts(json, len, &end, false);
+	if (item == NULL) {
+		size_t off = end != NULL && end >= json ? (size_t)(end - json) : 0;
+		return efail(&c, ESRA_EPARSE, "malformed JSON at byte %zu of this element", off);
+	}
+	switch (p->kind) {
+	case DK_VERSION:
+		parse_version(&c, item, p);
+		break;
+	case DK_INFO:
+		parse_info(&c, item, p->v);
+		break;
+	case DK_NODES:
+		parse_node(&c, item, p->v);
+		break;
+	case DK_SERVICES:
+		parse_service(&c, item, p->v);
+		break;
+	case DK_TASKS:
+		parse_task(&c, item, p->v);
+		break;
+	case DK_NETWORKS:
+		parse_network(&c, item, p->v);
+		break;
+	case DK_CONTAINERS:
+		parse_container(&c, item, p->v);
+		break;
+	case DK_NETWORK_VERBOSE:
+		if (depth == 2 && key_is(&path[0], "Services")) {
+			char name[JSTREAM_KEY_MAX];
+			c.what = "Services";
+			if (decode_key(&c, &path[1], name, sizeof(name)) == 0) {
+				c.id = name;
+				parse_netsvc(&c, name, item, p);
+			}
+		} else if (depth == 2) {
+			c.what = "Containers";
+			parse_netlocal(&c, item, p);
+		} else if (path[0].key != NULL && !path[0].key_cut &&
+		           strchr(path[0].key, '\\') == NULL) {
+			/* a plain member (Id, Name, Scope, IPAM, ...): kept for the end */
+			kept = cJSON_AddItemToObject(p->top, path[0].key, item);
+			if (!kept)
+				efail(&c, ESRA_ENOMEM, "out of memory");
+		}
+		break;
+	case DK_INSPECT:
+		c.index = MODEL_NONE;
+		if (key_is(&path[0], "State")) {
+			c.what = "State";
+			p->has_state = cJSON_IsObject(item);
+			p->running = bool_at(&c, item, "Running", false);
+			p->pid = int_at(&c, item, "Pid", 0);
+		} else if (p->v != NULL && p->target != MODEL_NONE) {
+			c.what = "NetworkSettings of container";
+			parse_inspect_nets(&c, item, p);
+		}
+		break;
+	}
+	if (!kept)
+		cJSON_Delete(item);
+	return c.rc;
+}
+
+static int parser_init(struct parser *p, enum docker_payload kind, struct sw_view *v, size_t target,
+                       struct esra_err *err)
+{
+	memset(p, 0, sizeof(*p));
+	p->kind = kind;
+	p->v = v;
+	p->target = target;
+	p->js = jstream_new(want, on_value, p, ESRA_MAX_JSON_ELEMENT, ESRA_MAX_JSON_DEPTH);
+	if (kind == DK_NETWORK_VERBOSE)
+		p->top = cJSON_CreateObject();
+	if (p->js == NULL || (kind == DK_NETWORK_VERBOSE && p->top == NULL))
+		return esra_err_set(err, ESRA_ENOMEM, "out of memory");
 	return ESRA_OK;
 }
 
-static void stream_free(struct stream *s)
+static void parser_free(struct parser *p)
 {
-	jstream_free(s->js);
-	buf_free(&s->whole);
+	jstream_free(p->js);
+	cJSON_Delete(p->top);
+	free(p->svcs);
+	free(p->local);
+	memset(p, 0, sizeof(*p));
 }
 
-static int stream_feed(void *ud, const char *data, size_t n, struct esra_err *err)
+/* The end of a network's verbose inspect: attach the gathered maps to the target network,
+ * or (without a target) to the network with the document's Id, added when v lacks it. */
+static int verbose_finish(struct parser *p, struct esra_err *err)
 {
-	struct stream *s = ud;
-	int rc;
+	struct sw_view *v = p->v;
+	struct sw_network *n = NULL;
+	struct ectx c;
+	const char *id;
 
-	if (s->fn == NULL) {
-		rc = buf_append(&s->whole, data, n);
-		if (rc != 0)
-			return esra_err_set(err, rc, "a JSON document over %u bytes",
-			                    ESRA_MAX_JSON_ELEMENT);
-		return ESRA_OK;
-	}
-	rc = jstream_feed(s->js, data, n, err);
-	if (rc == ESRA_OK && s->c->rc != 0)
-		rc = s->c->rc;
-	return rc;
-}
-
-/* Complete the document; for object documents parse it and hand it to fn_obj. */
-static int stream_finish(struct stream *s, int (*fn_obj)(struct pctx *, const cJSON *))
-{
-	struct pctx *c = s->c;
-	struct esra_err e;
-	cJSON *doc;
-	int rc;
-
-	if (c->rc != 0)
-		return c->rc;
-	if (s->fn != NULL) {
-		esra_err_clear(&e);
-		rc = jstream_finish(s->js, &e);
-		if (rc != 0)
-			return c->rc = esra_err_set(c->err, rc, "docker %s: %s", c->what, e.msg);
-		if (s->not_array)
-			return bad(c, "the answer", "is not a JSON array");
-		return c->rc;
-	}
-	c->in_array = false;
-	doc = cJSON_ParseWithLength(s->whole.data != NULL ? s->whole.data : "", s->whole.len);
-	if (doc == NULL || !cJSON_IsObject(doc))
-		rc = bad(c, "the answer", doc == NULL ? "is not valid JSON" : "is not a JSON object");
-	else
-		rc = fn_obj(c, doc);
-	cJSON_Delete(doc);
-	return rc;
-}
-
-/* Run one parser over a buffer fed in pieces of `piece` bytes (0 = whole), as the network
- * path does (tests use this; docker_read streams the same code). */
-static int parse_buffer(struct sw_view *v, const char *json, size_t n, size_t piece,
-                        const char *what, elem_fn fn,
-                        int (*fn_obj)(struct pctx *, const cJSON *), struct esra_err *err)
-{
-	struct pctx c = {v, err, what, 0, false, 0, NULL};
-	struct stream s;
-	int rc;
-
-	if (piece == 0)
-		piece = n ? n : 1;
-	if ((rc = stream_init(&s, &c, fn)) == ESRA_OK) {
-		for (size_t off = 0; rc == ESRA_OK && off < n; off += piece)
-			rc = stream_feed(&s, json + off, n - off < piece ? n - off : piece, err);
-		if (rc != 0 && c.rc == 0) {
-			char msg[sizeof(err->msg)];
-			snprintf(msg, sizeof(msg), "%s", err != NULL ? err->msg : "");
-			c.rc = esra_err_set(err, rc, "docker %s: %s", what, msg);
+	memset(&c, 0, sizeof(c));
+	c.pool = v->pool;
+	c.err = err;
+	c.index = MODEL_NONE;
+	/* The two maps reach top only when they are not objects: null (nothing attached, or
+	 * a local network's missing Services) is fine, another type is an error. */
+	obj_at(&c, p->top, "Services");
+	obj_at(&c, p->top, "Containers");
+	id = peek_at(&c, p->top, "Id");
+	if (c.rc != 0)
+		return c.rc;
+	if (p->target != MODEL_NONE) {
+		n = &v->nets[p->target];
+		if (id != NULL && n->id != NULL && strcmp(id, n->id) != 0)
+			return efail(&c, ESRA_EPARSE, "the answer is for network %.40s, not %.40s",
+			             id, n->id);
+	} else {
+		if (id == NULL)
+			return efail(&c, ESRA_EPARSE, "Id is missing");
+		for (size_t i = 0; i < v->n_nets && n == NULL; i++)
+			if (v->nets[i].id != NULL && strcmp(v->nets[i].id, id) == 0)
+				n = &v->nets[i];
+		if (n == NULL) {
+			if ((n = model_sw_add_network(v)) == NULL)
+				return too_many(&c, v->n_nets, "networks");
+			parse_network_fields(&c, p->top, n);
+			if (c.rc != 0)
+				return c.rc;
 		}
-		rc = c.rc != 0 ? c.rc : stream_finish(&s, fn_obj);
 	}
-	stream_free(&s);
+	n->svcs = NULL;
+	n->local = NULL;
+	if (p->n_svcs > 0 &&
+	    (n->svcs = pool_memdup(v->pool, p->svcs, p->n_svcs * sizeof(*p->svcs))) == NULL)
+		return efail(&c, ESRA_ENOMEM, "out of memory");
+	if (p->n_local > 0 &&
+	    (n->local = pool_memdup(v->pool, p->local, p->n_local * sizeof(*p->local))) == NULL)
+		return efail(&c, ESRA_ENOMEM, "out of memory");
+	n->n_svcs = p->n_svcs;
+	n->n_local = p->n_local;
+	n->verbose_read = true;
+	return ESRA_OK;
+}
+
+static int parser_finish(struct parser *p, struct esra_err *err)
+{
+	int rc = jstream_finish(p->js, err);
+
+	if (rc == ESRA_OK && p->kind == DK_NETWORK_VERBOSE)
+		rc = verbose_finish(p, err);
+	if (rc == ESRA_OK && p->kind == DK_VERSION && p->api[0] == '\0')
+		rc = esra_err_set(err, ESRA_EPARSE, "ApiVersion is missing");
 	return rc;
 }
 
-#ifdef ESRA_TESTING
-int docker_parse_pieces(struct sw_view *v, const char *endpoint, const char *json, size_t n,
-                        size_t piece, struct esra_err *err)
+/* Feed json to an initialized parser in pieces, then finish it. */
+static int parse_buffer(struct parser *p, const char *json, size_t n, size_t piece,
+                        struct esra_err *err)
 {
-	static const struct {
-		const char *name;
-		elem_fn fn;
-		int (*fn_obj)(struct pctx *, const cJSON *);
-	} eps[] = {{"info", NULL, parse_info},       {"nodes", parse_node, NULL},
-	           {"services", parse_service, NULL}, {"tasks", parse_task, NULL},
-	           {"networks", parse_network, NULL}, {"network", NULL, parse_network_verbose},
-	           {"containers", parse_container, NULL}};
+	int rc = ESRA_OK;
 
-	for (size_t i = 0; i < sizeof(eps) / sizeof(eps[0]); i++)
-		if (strcmp(eps[i].name, endpoint) == 0)
-			return parse_buffer(v, json, n, piece, endpoint, eps[i].fn, eps[i].fn_obj, err);
-	return esra_err_set(err, ESRA_EINVAL, "no endpoint %s", endpoint);
+	if (n > ESRA_MAX_DOCKER_BODY)
+		return esra_err_set(err, ESRA_ETOOLARGE,
+		                    "%zu bytes is over %u (ESRA_MAX_DOCKER_BODY)", n,
+		                    ESRA_MAX_DOCKER_BODY);
+	if (piece == 0)
+		piece = n > 0 ? n : 1;
+	for (size_t off = 0; off < n && rc == ESRA_OK; off += piece)
+		rc = jstream_feed(p->js, json + off, n - off < piece ? n - off : piece, err);
+	if (rc == ESRA_OK)
+		rc = parser_finish(p, err);
+	return rc;
 }
-#endif
+
+ESRA_STATIC int docker_parse_pieces(enum docker_payload kind, struct sw_view *v, size_t target,
+                                    const char *json, size_t n, size_t piece, struct esra_err *err)
+{
+	struct parser p;
+	int rc;
+
+	if (v == NULL || json == NULL)
+		return esra_err_set(err, ESRA_EINVAL, "docker %s payload: no view or no data",
+		                    payload_name(kind));
+	if (kind == DK_INSPECT && target >= v->n_containers)
+		return esra_err_set(err, ESRA_EINVAL, "docker %s payload: no container %zu",
+		                    payload_name(kind), target);
+	if (kind == DK_NETWORK_VERBOSE && target != MODEL_NONE && target >= v->n_nets)
+		return esra_err_set(err, ESRA_EINVAL, "docker %s payload: no network %zu",
+		                    payload_name(kind), target);
+	rc = parser_init(&p, kind, v, target, err);
+	if (rc == ESRA_OK)
+		rc = parse_buffer(&p, json, n, piece, err);
+	parser_free(&p);
+	if (rc != ESRA_OK)
+		esra_err_prefix(err, "docker %s payload: ", payload_name(kind));
+	return rc;
+}
 
 int docker_parse_info(struct sw_view *v, const char *json, size_t n, struct esra_err *err)
 {
-	return parse_buffer(v, json, n, 0, "/info", NULL, parse_info, err);
+	return docker_parse_pieces(DK_INFO, v, MODEL_NONE, json, n, 0, err);
 }
 
 int docker_parse_nodes(struct sw_view *v, const char *json, size_t n, struct esra_err *err)
 {
-	return parse_buffer(v, json, n, 0, "/nodes", parse_node, NULL, err);
+	return docker_parse_pieces(DK_NODES, v, MODEL_NONE, json, n, 0, err);
 }
 
 int docker_parse_services(struct sw_view *v, const char *json, size_t n, struct esra_err *err)
 {
-	return parse_buffer(v, json, n, 0, "/services", parse_service, NULL, err);
+	return docker_parse_pieces(DK_SERVICES, v, MODEL_NONE, json, n, 0, err);
 }
 
 int docker_parse_tasks(struct sw_view *v, const char *json, size_t n, struct esra_err *err)
 {
-	return parse_buffer(v, json, n, 0, "/tasks", parse_task, NULL, err);
+	return docker_parse_pieces(DK_TASKS, v, MODEL_NONE, json, n, 0, err);
 }
 
 int docker_parse_networks(struct sw_view *v, const char *json, size_t n, struct esra_err *err)
 {
-	return parse_buffer(v, json, n, 0, "/networks", parse_network, NULL, err);
+	return docker_parse_pieces(DK_NETWORKS, v, MODEL_NONE, json, n, 0, err);
 }
 
 int docker_parse_network_verbose(struct sw_view *v, const char *json, size_t n,
                                  struct esra_err *err)
 {
-	return parse_buffer(v, json, n, 0, "/networks/{id}?verbose=true", NULL,
-	                    parse_network_verbose, err);
+	return docker_parse_pieces(DK_NETWORK_VERBOSE, v, MODEL_NONE, json, n, 0, err);
 }
 
 int docker_parse_containers(struct sw_view *v, const char *json, size_t n, struct esra_err *err)
 {
-	return parse_buffer(v, json, n, 0, "/containers/json", parse_container, NULL, err);
+	return docker_parse_pieces(DK_CONTAINERS, v, MODEL_NONE, json, n, 0, err);
 }
 
-/* ---------------------------------------------------------------- client */
+int docker_parse_container_aliases(struct sw_view *v, size_t container, const char *json, size_t n,
+                                   struct esra_err *err)
+{
+	return docker_parse_pieces(DK_INSPECT, v, container, json, n, 0, err);
+}
+
+/* ---------------------------------------------------------------- version */
+
+/* "1.41" -> 1, 41. Anything else is malformed. */
+static int version_parse(const char *s, int *major, int *minor)
+{
+	char *end;
+	long a, b;
+
+	if (s[0] < '0' || s[0] > '9')
+		return ESRA_EPARSE;
+	a = strtol(s, &end, 10);
+	if (*end != '.' || end[1] < '0' || end[1] > '9' || a > 999)
+		return ESRA_EPARSE;
+	b = strtol(end + 1, &end, 10);
+	if (*end != '\0' || b > 999)
+		return ESRA_EPARSE;
+	*major = (int)a;
+	*minor = (int)b;
+	return ESRA_OK;
+}
+
+static int version_cmp(int a_major, int a_minor, int b_major, int b_minor)
+{
+	if (a_major != b_major)
+		return a_major < b_major ? -1 : 1;
+	return a_minor < b_minor ? -1 : a_minor > b_minor;
+}
+
+/* min(daemon ApiVersion, newest) when that is at least the oldest esra reads and at least
+ * what the daemon accepts (MinAPIVersion). */
+static int version_pick(const char *api, const char *min_api, char *out, size_t outsz,
+                        struct esra_err *err)
+{
+	int maj, min, lo_maj, lo_min, hi_maj, hi_min, dmin_maj, dmin_min;
+
+	if (version_parse(DOCKER_API_OLDEST, &lo_maj, &lo_min) != ESRA_OK ||
+	    version_parse(DOCKER_API_NEWEST, &hi_maj, &hi_min) != ESRA_OK)
+		return esra_err_set(err, ESRA_EINVAL, "docker: bad built-in API versions");
+	if (version_parse(api, &maj, &min) != ESRA_OK)
+		return esra_err_set(err, ESRA_EPARSE, "ApiVersion \"%.20s\" is not a version", api);
+	if (version_cmp(maj, min, lo_maj, lo_min) < 0)
+		return esra_err_set(err, ESRA_EINVAL,
+		                    "the daemon speaks Engine API %d.%d, older than %s, the oldest "
+		                    "esra reads (Docker 20.10)",
+		                    maj, min, DOCKER_API_OLDEST);
+	if (version_cmp(maj, min, hi_maj, hi_min) > 0) {
+		maj = hi_maj;
+		min = hi_min;
+	}
+	if (min_api[0] != '\0') {
+		if (version_parse(min_api, &dmin_maj, &dmin_min) != ESRA_OK)
+			return esra_err_set(err, ESRA_EPARSE,
+			                    "MinAPIVersion \"%.20s\" is not a version", min_api);
+		if (version_cmp(dmin_maj, dmin_min, maj, min) > 0)
+			return esra_err_set(err, ESRA_EINVAL,
+			                    "the daemon accepts Engine API %s and newer only; esra "
+			                    "speaks %s to %s",
+			                    min_api, DOCKER_API_OLDEST, DOCKER_API_NEWEST);
+	}
+	snprintf(out, outsz, "%d.%d", maj, min);
+	return ESRA_OK;
+}
+
+ESRA_STATIC int docker_pick_version(const char *json, size_t n, char *out, size_t outsz,
+                                    struct esra_err *err)
+{
+	struct parser p;
+	int rc;
+
+	if (outsz > 0)
+		out[0] = '\0';
+	rc = parser_init(&p, DK_VERSION, NULL, MODEL_NONE, err);
+	if (rc == ESRA_OK)
+		rc = parse_buffer(&p, json, n, 0, err);
+	if (rc == ESRA_OK)
+		rc = version_pick(p.api, p.min_api, out, outsz, err);
+	parser_free(&p);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- transport */
+
+static bool has_prefix(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static bool readable(const char *path)
+{
+	return access(path, R_OK) == 0;
+}
+
+/* cert_path as the docker CLI reads it: cert.pem and key.pem (client certificate, sent when
+ * present; one without the other is an error), ca.pem (verifies the daemon, needed when
+ * tls_verify; without tls_verify the daemon's certificate is not checked). */
+static int setup_tls(struct docker *d, const struct docker_opts *opts, struct esra_err *err)
+{
+	const char *dir = opts->cert_path != NULL ? opts->cert_path : "";
+	bool has_cert, has_key;
+
+	if (dir[0] == '\0')
+		return ESRA_OK;
+	if ((size_t)snprintf(d->ca, sizeof(d->ca), "%s/ca.pem", dir) >= sizeof(d->ca) ||
+	    (size_t)snprintf(d->cert, sizeof(d->cert), "%s/cert.pem", dir) >= sizeof(d->cert) ||
+	    (size_t)snprintf(d->key, sizeof(d->key), "%s/key.pem", dir) >= sizeof(d->key))
+		return esra_err_set(err, ESRA_ECONFIG, "docker.cert_path \"%.100s\": too long",
+		                    dir);
+	has_cert = readable(d->cert);
+	has_key = readable(d->key);
+	if (has_cert != has_key)
+		return esra_err_set(
+		    err, ESRA_ECONFIG,
+		    "docker.cert_path \"%.100s\": %s is there but %s cannot be read", dir,
+		    has_cert ? "cert.pem" : "key.pem", has_cert ? "key.pem" : "cert.pem");
+	if (!has_cert)
+		d->cert[0] = d->key[0] = '\0';
+	if (!opts->tls_verify)
+		d->ca[0] = '\0';
+	else if (!readable(d->ca))
+		return esra_err_set(err, ESRA_ECONFIG,
+		                    "docker.cert_path \"%.100s\": ca.pem cannot be read (needed to "
+		                    "verify the daemon with tls_verify)",
+		                    dir);
+	return ESRA_OK;
+}
 
 struct docker *docker_new(const struct docker_opts *opts, struct esra_err *err)
 {
-	struct docker *d = calloc(1, sizeof(*d));
+	struct docker *d = NULL;
 	struct http_opts ho;
-	const char *h = opts->host;
-	bool tls;
+	const char *host = opts->host != NULL ? opts->host : "unix:///var/run/docker.sock";
+	bool tls = false;
 
+	d = calloc(1, sizeof(*d));
 	if (d == NULL) {
 		esra_err_set(err, ESRA_ENOMEM, "docker: out of memory");
 		return NULL;
 	}
-	d->max_body = opts->max_body ? opts->max_body : ESRA_MAX_DOCKER_BODY;
-	memset(&ho, 0, sizeof(ho));
-	ho.timeout_ms = opts->timeout_ms > 0 ? opts->timeout_ms : 5000;
-	ho.max_body = d->max_body;
-	if (strncmp(h, "unix://", 7) == 0 && h[7] == '/' && strlen(h) < sizeof(d->sock) + 7) {
-		snprintf(d->sock, sizeof(d->sock), "%s", h + 7);
-		snprintf(d->base, sizeof(d->base), "http://localhost");
-		ho.unix_socket = d->sock;
-	} else if (strncmp(h, "tcp://", 6) == 0 && h[6] != '\0' && strlen(h) < 400) {
-		const char *cp = opts->cert_path != NULL ? opts->cert_path : "";
-		tls = opts->tls_verify || cp[0] != '\0';
-		snprintf(d->base, sizeof(d->base), "%s://%s", tls ? "https" : "http", h + 6);
-		if (d->base[strlen(d->base) - 1] == '/')
-			d->base[strlen(d->base) - 1] = '\0';
-		if (cp[0] != '\0') {
-			snprintf(d->ca, sizeof(d->ca), "%s/ca.pem", cp);
-			snprintf(d->cert, sizeof(d->cert), "%s/cert.pem", cp);
-			snprintf(d->key, sizeof(d->key), "%s/key.pem", cp);
-			ho.cert_file = d->cert;
-			ho.key_file = d->key;
-			ho.ca_file = d->ca;
+	if (strlen(host) >= sizeof(d->host)) {
+		esra_err_set(err, ESRA_ECONFIG, "docker.host: too long");
+		goto fail;
+	}
+	snprintf(d->host, sizeof(d->host), "%s", host);
+	if (has_prefix(host, "unix://")) {
+		const char *path = host + strlen("unix://");
+		if (path[0] != '/' || strlen(path) >= sizeof(d->sock)) {
+			esra_err_set(
+			    err, ESRA_ECONFIG,
+			    "docker.host \"%.200s\": needs an absolute socket path under %zu "
+			    "bytes",
+			    host, sizeof(d->sock));
+			goto fail;
 		}
-		ho.tls_verify = opts->tls_verify;
+		snprintf(d->sock, sizeof(d->sock), "%s", path);
+		snprintf(d->base, sizeof(d->base), "http://localhost");
+	} else if (has_prefix(host, "tcp://") && host[strlen("tcp://")] != '\0') {
+		size_t len;
+		tls = opts->tls_verify || (opts->cert_path != NULL && opts->cert_path[0] != '\0');
+		snprintf(d->base, sizeof(d->base), "%s://%s", tls ? "https" : "http",
+		         host + strlen("tcp://"));
+		len = strlen(d->base);
+		if (d->base[len - 1] == '/')
+			d->base[len - 1] = '\0';
+		if (tls && setup_tls(d, opts, err) != ESRA_OK)
+			goto fail;
 	} else {
-		free(d);
-		esra_err_set(err, ESRA_ECONFIG, "docker host \"%s\": must be unix:///path or "
-		                                "tcp://host:port", h);
-		return NULL;
+		esra_err_set(err, ESRA_ECONFIG,
+		             "docker.host \"%.200s\": must be unix:///path or tcp://host:port",
+		             host);
+		goto fail;
 	}
+	memset(&ho, 0, sizeof(ho));
+	ho.unix_socket = d->sock[0] != '\0' ? d->sock : NULL;
+	ho.timeout_ms = opts->timeout_ms;
+	ho.tls_verify = tls && opts->tls_verify;
+	ho.ca_file = d->ca[0] != '\0' ? d->ca : NULL;
+	ho.cert_file = d->cert[0] != '\0' ? d->cert : NULL;
+	ho.key_file = d->key[0] != '\0' ? d->key : NULL;
+	ho.max_body = opts->max_body != 0 ? opts->max_body : ESRA_MAX_DOCKER_BODY;
 	d->http = http_new(&ho, err);
-	if (d->http == NULL) {
-		free(d);
-		return NULL;
-	}
+	if (d->http == NULL)
+		goto fail;
 	return d;
+fail:
+	docker_free(d);
+	return NULL;
 }
 
 void docker_free(struct docker *d)
@@ -819,312 +1477,309 @@ void docker_free(struct docker *d)
 
 const char *docker_api_version(const struct docker *d)
 {
-	return d->api;
+	return d->version;
 }
 
-/* The message of an error body ({"message":"..."}), cut to fit. */
-static void error_message(const struct http_resp *r, char *out, size_t outsz)
+/* The daemon's reason from a non-2xx body ({"message": "..."}, else the text's first line),
+ * printable and cut to outsz. */
+static void daemon_message(const struct buf *body, char *out, size_t outsz)
 {
-	cJSON *j = r->body.len ? cJSON_ParseWithLength(r->body.data, r->body.len) : NULL;
-	const cJSON *m = j != NULL ? cJSON_GetObjectItemCaseSensitive(j, "message") : NULL;
+	cJSON *j = body->len > 0 ? cJSON_ParseWithLength(body->data, body->len) : NULL;
+	const cJSON *m = member(j, "message");
+	const char *s = cJSON_IsString(m) ? m->valuestring : (body->data != NULL ? body->data : "");
+	size_t i;
 
-	if (m != NULL && cJSON_IsString(m))
-		snprintf(out, outsz, "%s", m->valuestring);
-	else
-		snprintf(out, outsz, "%.*s", (int)(r->body.len < 200 ? r->body.len : 200),
-		         r->body.data ? r->body.data : "");
+	for (i = 0; i + 1 < outsz && s[i] != '\0' && s[i] != '\n'; i++)
+		out[i] = (unsigned char)s[i] < 0x20 ? ' ' : s[i];
+	if (outsz > 0)
+		out[i] = '\0';
+	if (outsz > 0 && i == 0)
+		snprintf(out, outsz, "(no message)");
 	cJSON_Delete(j);
 }
 
-/* GET path (after /vX.Y, or as given when raw) and stream the answer through s.
- * 503 "not a swarm manager" is ESRA_ENOTMANAGER, 404 ESRA_ENOTFOUND. */
-static int get(struct docker *d, const char *path, bool raw, struct stream *s, struct esra_err *err)
+/* The http sink: each piece of a 2xx body goes straight into the parser's splitter. */
+static int sink(void *ud, const char *data, size_t n, struct esra_err *err)
 {
-	char url[1200], msg[256];
-	struct http_req req;
+	struct parser *p = ud;
+
+	return jstream_feed(p->js, data, n, err);
+}
+
+/* GET d->base + path. A 2xx body streams through p, or (p NULL) is handed over in *body.
+ * Non-2xx answers are errors: ESRA_ENOTFOUND (404), ESRA_EAUTH (401, 403),
+ * ESRA_ENOTMANAGER (503 "not a swarm manager": a worker), ESRA_EHTTP otherwise. Every
+ * message reads "docker GET <path>: <reason>". */
+static int get(struct docker *d, struct sw_view *v, const char *path, struct parser *p,
+               struct buf *body, struct esra_err *err)
+{
+	struct buf url;
 	struct http_resp resp;
+	struct http_req req;
+	struct esra_err e;
+	char where[600];
+	bool on_host = false; /* no answer at all: the message names the daemon's address */
 	int rc;
 
-	if (raw)
-		snprintf(url, sizeof(url), "%s%s", d->base, path);
-	else
-		snprintf(url, sizeof(url), "%s/v%s%s", d->base, d->api, path);
-	memset(&req, 0, sizeof(req));
-	req.url = url;
-	req.accept = "application/json";
-	req.sink = stream_feed;
-	req.sink_ud = s;
+	buf_init(&url, 0);
 	http_resp_init(&resp);
-	rc = http_do(d->http, &req, &resp, err);
-	if (rc == ESRA_ECONNECT && d->sock[0] != '\0') {
-		/* curl speaks of "localhost port 80": name the socket and why instead */
-		struct stat st;
-		int e = stat(d->sock, &st) != 0 ? errno : 0;
-		esra_err_set(err, rc, "docker unix://%s: %s", d->sock,
-		             e != 0                 ? strerror(e)
-		             : !S_ISSOCK(st.st_mode) ? "not a socket"
-		             : access(d->sock, R_OK | W_OK) != 0
-		                     ? "permission denied (esra needs read and write on the socket)"
-		                     : "cannot connect (is dockerd running?)");
-	}
+	esra_err_clear(&e);
+	memset(&req, 0, sizeof(req));
+	rc = buf_printf(&url, "%s%s", d->base, path);
 	if (rc != ESRA_OK) {
-		if (s->c->rc == 0)
-			s->c->rc = rc;
-		if (rc != ESRA_EPARSE && rc != ESRA_ENOMEM && strncmp(err->msg, "docker ", 7) != 0)
-			esra_err_prefix(err, "docker: ");
+		rc = esra_err_set(&e, ESRA_ENOMEM, "out of memory");
 		goto out;
 	}
-	if (resp.status < 200 || resp.status > 299) {
-		error_message(&resp, msg, sizeof(msg));
-		if (resp.status == 503 && strstr(msg, "not a swarm manager") != NULL)
-			rc = esra_err_set(err, ESRA_ENOTMANAGER, "docker %s: %s", s->c->what, msg);
-		else if (resp.status == 404)
-			rc = esra_err_set(err, ESRA_ENOTFOUND, "docker %s: 404 %s", s->c->what, msg);
+	req.url = url.data;
+	req.accept = "application/json";
+	if (p != NULL) {
+		req.sink = sink;
+		req.sink_ud = p;
+	}
+	rc = http_do(d->http, &req, &resp, &e);
+	if (v != NULL)
+		v->bytes += resp.bytes;
+	if (rc != ESRA_OK) {
+		/* http_do wrote "GET <url>: <reason>": keep the reason */
+		const char *m = e.msg;
+		char reason[sizeof(e.msg)];
+		esra_redact_url(url.data, where, sizeof(where));
+		if (has_prefix(m, "GET ") && has_prefix(m + 4, where) &&
+		    has_prefix(m + 4 + strlen(where), ": "))
+			m += 4 + strlen(where) + 2;
+		snprintf(reason, sizeof(reason), "%s", m);
+		esra_err_set(&e, rc, "%s", reason);
+		on_host = rc == ESRA_ECONNECT || rc == ESRA_ETIMEOUT;
+		goto out;
+	}
+	if (resp.status >= 200 && resp.status <= 299) {
+		if (p != NULL) {
+			rc = parser_finish(p, &e);
+		} else {
+			buf_free(body);
+			*body = resp.body;
+			buf_init(&resp.body, 0);
+		}
+		goto out;
+	} else {
+		char msg[160];
+		daemon_message(&resp.body, msg, sizeof(msg));
+		if (resp.status == 404)
+			rc = ESRA_ENOTFOUND;
+		else if (resp.status == 401 || resp.status == 403)
+			rc = ESRA_EAUTH;
+		else if (resp.status == 503 && strstr(msg, "not a swarm manager") != NULL)
+			rc = ESRA_ENOTMANAGER;
 		else
-			rc = esra_err_set(err, ESRA_EHTTP, "docker %s: HTTP %ld: %s", s->c->what,
-			                  resp.status, msg);
-		goto out;
+			rc = ESRA_EHTTP;
+		esra_err_set(&e, rc, "HTTP %ld: %s", resp.status, msg);
 	}
-	if (s->c->v != NULL)
-		s->c->v->bytes += resp.bytes;
 out:
+	if (rc != ESRA_OK && on_host)
+		esra_err_set(err, rc, "docker GET %s on %s: %s", path, d->host, e.msg);
+	else if (rc != ESRA_OK)
+		esra_err_set(err, rc, "docker GET %s: %s", path, e.msg);
+	buf_free(&url);
 	http_resp_free(&resp);
 	return rc;
 }
 
-/* One endpoint into v: an array through fn, or an object through fn_obj. */
-static int read_endpoint(struct docker *d, struct sw_view *v, const char *path, elem_fn fn,
-                         int (*fn_obj)(struct pctx *, const cJSON *), struct esra_err *err)
+int docker_negotiate(struct docker *d, struct esra_err *err)
 {
-	char what[600];
-	struct pctx c;
-	struct stream s;
+	struct buf body;
 	int rc;
 
-	snprintf(what, sizeof(what), "GET /v%s%s", d->api, path);
-	memset(&c, 0, sizeof(c));
-	c.v = v;
-	c.err = err;
-	c.what = what;
-	if ((rc = stream_init(&s, &c, fn)) == ESRA_OK) {
-		rc = get(d, path, false, &s, err);
-		if (rc == ESRA_OK)
-			rc = stream_finish(&s, fn_obj);
+	buf_init(&body, 0);
+	d->version[0] = '\0';
+	rc = get(d, NULL, "/version", NULL, &body, err);
+	if (rc == ESRA_OK) {
+		rc = docker_pick_version(body.data != NULL ? body.data : "", body.len, d->version,
+		                         sizeof(d->version), err);
+		if (rc != ESRA_OK)
+			esra_err_prefix(err, "docker GET /version (%s): ", d->host);
 	}
-	stream_free(&s);
+	buf_free(&body);
+	if (rc != ESRA_OK)
+		d->version[0] = '\0';
 	return rc;
 }
 
-static int minor_of(const char *v)
+/* "/v1.41" + a + escaped id + b into path. */
+static int vpath(const struct docker *d, struct buf *path, const char *a, const char *id,
+                 const char *b)
 {
-	int major = 0, minor = -1;
-
-	if (v == NULL || sscanf(v, "%d.%d", &major, &minor) != 2 || major != 1)
-		return -1;
-	return minor;
-}
-
-struct version_ud {
-	char api[32];
-};
-
-static int parse_version(struct pctx *c, const cJSON *o)
-{
-	struct version_ud *u = c->ud;
-	const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, "ApiVersion");
-
-	if (x == NULL || !cJSON_IsString(x))
-		return bad(c, "ApiVersion", "is missing");
-	snprintf(u->api, sizeof(u->api), "%s", x->valuestring);
+	buf_reset(path);
+	if (buf_printf(path, "/v%s%s", d->version, a) != ESRA_OK ||
+	    (id != NULL && http_escape(path, id) != ESRA_OK) ||
+	    (b != NULL && buf_puts(path, b) != ESRA_OK))
+		return ESRA_ENOMEM;
 	return ESRA_OK;
 }
 
-int docker_negotiate(struct docker *d, struct esra_err *err)
+/* GET one endpoint into v through a parser of kind. */
+static int read_one(struct docker *d, struct sw_view *v, enum docker_payload kind, size_t target,
+                    const char *a, const char *id, const char *b, struct esra_err *err)
 {
-	struct version_ud u;
-	struct pctx c;
-	struct stream s;
-	int rc, minor;
+	struct parser p;
+	struct buf path;
+	int rc;
 
-	if (d->api[0] != '\0')
-		return ESRA_OK;
-	memset(&u, 0, sizeof(u));
-	memset(&c, 0, sizeof(c));
-	c.ud = &u;
-	c.err = err;
-	c.what = "GET /version";
-	if ((rc = stream_init(&s, &c, NULL)) == ESRA_OK) {
-		rc = get(d, "/version", true, &s, err);
-		if (rc == ESRA_OK)
-			rc = stream_finish(&s, parse_version);
+	buf_init(&path, 0);
+	memset(&p, 0, sizeof(p));
+	if (vpath(d, &path, a, id, b) != ESRA_OK) {
+		rc = esra_err_set(err, ESRA_ENOMEM, "docker: out of memory");
+		goto out;
 	}
-	stream_free(&s);
-	if (rc != ESRA_OK)
-		return rc;
-	minor = minor_of(u.api);
-	if (minor < 0)
-		return esra_err_set(err, ESRA_EPARSE, "docker GET /version: ApiVersion \"%s\" is not "
-		                                      "1.N", u.api);
-	if (minor < API_MIN_MINOR)
-		return esra_err_set(err, ESRA_EHTTP, "docker: the daemon speaks API %s; esra needs "
-		                                     "1.%d or newer (Docker 20.10+)", u.api,
-		                    API_MIN_MINOR);
-	snprintf(d->api, sizeof(d->api), "1.%d", minor < API_MAX_MINOR ? minor : API_MAX_MINOR);
-	return ESRA_OK;
+	rc = parser_init(&p, kind, v, target, err);
+	if (rc == ESRA_OK)
+		rc = get(d, v, path.data, &p, NULL, err);
+out:
+	parser_free(&p);
+	buf_free(&path);
+	return rc;
 }
 
-/* Aliases come only from inspect: ask for the containers that are not swarm tasks. */
-static int read_aliases(struct docker *d, struct sw_view *v, struct esra_err *err)
+/* /nodes, /services, /tasks: a 503 "not a swarm manager" on any of them is returned as
+ * ESRA_ENOTMANAGER for docker_read to turn into a worker view. */
+static int read_manager(struct docker *d, struct sw_view *v, struct esra_err *err)
 {
-	for (size_t i = 0; i < v->n_containers; i++) {
-		struct sw_container *ct = &v->containers[i];
-		char path[256], what[300];
-		struct pctx c;
-		struct stream s;
-		cJSON *doc;
-		int rc;
+	int rc = read_one(d, v, DK_NODES, MODEL_NONE, "/nodes", NULL, NULL, err);
 
-		if (ct->task_id != NULL || ct->n_nets == 0)
+	if (rc == ESRA_OK)
+		rc = read_one(d, v, DK_SERVICES, MODEL_NONE, "/services?status=true", NULL, NULL,
+		              err);
+	if (rc == ESRA_OK)
+		rc = read_one(d, v, DK_TASKS, MODEL_NONE, "/tasks", NULL, NULL, err);
+	return rc;
+}
+
+/* This node's verbose view of every swarm-scoped network. A 404 (the network was removed
+ * after the list) leaves that network's verbose_read false. */
+static int read_verbose(struct docker *d, struct sw_view *v, struct esra_err *err)
+{
+	size_t n = v->n_nets;
+
+	for (size_t i = 0; i < n; i++) {
+		int rc;
+		if (v->nets[i].scope == NULL || strcmp(v->nets[i].scope, "swarm") != 0)
 			continue;
-		snprintf(path, sizeof(path), "/containers/%.128s/json", ct->id);
-		snprintf(what, sizeof(what), "GET /v%s%s", d->api, path);
-		memset(&c, 0, sizeof(c));
-		c.v = v;
-		c.err = err;
-		c.what = what;
-		if ((rc = stream_init(&s, &c, NULL)) != ESRA_OK) {
-			stream_free(&s);
-			return rc;
-		}
-		rc = get(d, path, false, &s, err);
-		if (rc == ESRA_ENOTFOUND) { /* gone since the list: nothing to learn */
-			stream_free(&s);
+		rc = read_one(d, v, DK_NETWORK_VERBOSE, i, "/networks/", v->nets[i].id,
+		              "?verbose=true", err);
+		if (rc == ESRA_ENOTFOUND) {
+			esra_err_clear(err);
 			continue;
 		}
-		if (rc == ESRA_OK) {
-			doc = cJSON_ParseWithLength(s.whole.data ? s.whole.data : "", s.whole.len);
-			if (doc == NULL || !cJSON_IsObject(doc))
-				rc = bad(&c, "the answer", "is not a JSON object");
-			else
-				rc = parse_inspect_aliases(&c, ct, doc);
-			cJSON_Delete(doc);
-		}
-		stream_free(&s);
 		if (rc != ESRA_OK)
 			return rc;
 	}
 	return ESRA_OK;
+}
+
+/* Running containers, then the inspect of each one that is not a swarm task (the list
+ * leaves Aliases null; a task's aliases come from its service's template). A 404 (the
+ * container stopped after the list) leaves it without aliases. */
+static int read_containers(struct docker *d, struct sw_view *v, struct esra_err *err)
+{
+	int rc = read_one(d, v, DK_CONTAINERS, MODEL_NONE, "/containers/json", NULL, NULL, err);
+	size_t n = v->n_containers;
+
+	for (size_t i = 0; i < n && rc == ESRA_OK; i++) {
+		if (v->containers[i].task_id != NULL || v->containers[i].n_nets == 0)
+			continue;
+		rc = read_one(d, v, DK_INSPECT, i, "/containers/", v->containers[i].id, "/json",
+		              err);
+		if (rc == ESRA_ENOTFOUND) {
+			esra_err_clear(err);
+			rc = ESRA_OK;
+		}
+	}
+	return rc;
 }
 
 int docker_read(struct docker *d, struct sw_view **out, struct esra_err *err)
 {
 	struct sw_view *v = NULL;
-	int rc;
+	int rc = ESRA_OK;
 
 	*out = NULL;
-	if ((rc = docker_negotiate(d, err)) != ESRA_OK)
-		return rc;
+	if (d->version[0] == '\0' && (rc = docker_negotiate(d, err)) != ESRA_OK)
+		goto out;
 	v = model_sw_new();
-	if (v == NULL)
-		return esra_err_set(err, ESRA_ENOMEM, "docker: out of memory");
-	if ((v->api_version = pool_strdup(v->pool, d->api)) == NULL) {
+	if (v == NULL || (v->api_version = pool_strdup(v->pool, d->version)) == NULL) {
 		rc = esra_err_set(err, ESRA_ENOMEM, "docker: out of memory");
-		goto fail;
+		goto out;
 	}
-	if ((rc = read_endpoint(d, v, "/info", NULL, parse_info, err)) != ESRA_OK)
-		goto fail;
-	if (v->self.swarm_active && !v->self.manager)
+	rc = read_one(d, v, DK_INFO, MODEL_NONE, "/info", NULL, NULL, err);
+	if (rc != ESRA_OK)
+		goto out;
+	if (v->self.swarm_active && v->self.manager)
+		rc = read_manager(d, v, err);
+	if (rc == ESRA_ENOTMANAGER || (v->self.swarm_active && !v->self.manager)) {
+		/* a worker: what a worker cannot read is left out, not failed */
+		esra_err_clear(err);
+		rc = ESRA_OK;
 		v->worker_view = true;
-	if (v->self.swarm_active && !v->worker_view) {
-		rc = read_endpoint(d, v, "/nodes", parse_node, NULL, err);
-		if (rc == ESRA_OK)
-			rc = read_endpoint(d, v, "/services?status=true", parse_service, NULL, err);
-		if (rc == ESRA_OK)
-			rc = read_endpoint(d, v, "/tasks", parse_task, NULL, err);
-		if (rc == ESRA_ENOTMANAGER) {
-			/* demoted since /info, or a worker: judge what a worker can */
-			v->worker_view = true;
-			v->n_nodes = v->n_services = v->n_tasks = 0;
-			rc = ESRA_OK;
-		}
-		if (rc != ESRA_OK)
-			goto fail;
+		v->self.manager = v->self.leader = false;
+		v->n_nodes = v->n_services = v->n_tasks = 0;
 	}
-	if ((rc = read_endpoint(d, v, "/networks", parse_network, NULL, err)) != ESRA_OK)
-		goto fail;
-	for (size_t i = 0, n = v->n_nets; i < n; i++) {
-		char path[256];
-		if (v->nets[i].scope == NULL || strcmp(v->nets[i].scope, "swarm") != 0)
-			continue;
-		snprintf(path, sizeof(path), "/networks/%.128s?verbose=true", v->nets[i].id);
-		rc = read_endpoint(d, v, path, NULL, parse_network_verbose, err);
-		if (rc == ESRA_ENOTFOUND) /* removed since the list */
-			rc = ESRA_OK;
-		if (rc != ESRA_OK)
-			goto fail;
-	}
-	if ((rc = read_endpoint(d, v, "/containers/json", parse_container, NULL, err)) != ESRA_OK)
-		goto fail;
-	if ((rc = read_aliases(d, v, err)) != ESRA_OK)
-		goto fail;
-	if ((rc = model_sw_link(v, err)) != ESRA_OK)
-		goto fail;
+	if (rc == ESRA_OK)
+		rc = read_one(d, v, DK_NETWORKS, MODEL_NONE, "/networks", NULL, NULL, err);
+	if (rc == ESRA_OK)
+		rc = read_verbose(d, v, err);
+	if (rc == ESRA_OK)
+		rc = read_containers(d, v, err);
+	if (rc == ESRA_OK)
+		rc = model_sw_link(v, err);
+	if (rc != ESRA_OK)
+		goto out;
 	*out = v;
-	return ESRA_OK;
-fail:
+	v = NULL;
+out:
 	model_sw_free(v);
+	if (rc != ESRA_OK)
+		d->version[0] =
+		    '\0'; /* ask /version again next time: the daemon may have changed */
 	return rc;
-}
-
-static int parse_pid(struct pctx *c, const cJSON *o)
-{
-	pid_t *pid = c->ud;
-	const cJSON *st = obj(c, o, "State");
-	int64_t p = 0;
-
-	if (!boolean(c, st, "Running"))
-		return c->rc ? c->rc : (c->rc = esra_err_set(c->err, ESRA_EINVAL, "is not running"));
-	if (!num(c, st, "Pid", &p) || p <= 0)
-		return bad(c, "State.Pid", "is missing");
-	*pid = (pid_t)p;
-	return c->rc;
 }
 
 int docker_container_pid(struct docker *d, const char *name, pid_t *pid, struct esra_err *err)
 {
+	struct parser p;
 	struct buf path;
-	char what[400];
-	struct pctx c;
-	struct stream s;
-	pid_t p = 0;
 	int rc;
 
 	*pid = 0;
-	if ((rc = docker_negotiate(d, err)) != ESRA_OK)
-		return rc;
-	buf_init(&path, 1024);
-	if (buf_puts(&path, "/containers/") != 0 || http_escape(&path, name) != 0 ||
-	    buf_puts(&path, "/json") != 0) {
-		buf_free(&path);
-		return esra_err_set(err, ESRA_ETOOLARGE, "docker: container name too long");
+	buf_init(&path, 0);
+	memset(&p, 0, sizeof(p));
+	if (name == NULL || name[0] == '\0') {
+		rc = esra_err_set(err, ESRA_EINVAL, "docker: no container name");
+		goto out;
 	}
-	snprintf(what, sizeof(what), "GET /v%s%s", d->api, path.data);
-	memset(&c, 0, sizeof(c));
-	c.ud = &p;
-	c.err = err;
-	c.what = what;
-	if ((rc = stream_init(&s, &c, NULL)) == ESRA_OK) {
-		rc = get(d, path.data, false, &s, err);
-		if (rc == ESRA_OK)
-			rc = stream_finish(&s, parse_pid);
+	if (d->version[0] == '\0' && (rc = docker_negotiate(d, err)) != ESRA_OK)
+		goto out;
+	if (vpath(d, &path, "/containers/", name, "/json") != ESRA_OK) {
+		rc = esra_err_set(err, ESRA_ENOMEM, "docker: out of memory");
+		goto out;
 	}
-	stream_free(&s);
-	buf_free(&path);
-	if (rc == ESRA_ENOTFOUND)
-		return esra_err_set(err, ESRA_ENOTFOUND, "docker: no container named %s", name);
-	if (rc == ESRA_EINVAL)
-		return esra_err_set(err, ESRA_EINVAL, "docker: container %s is not running", name);
+	rc = parser_init(&p, DK_INSPECT, NULL, MODEL_NONE, err);
 	if (rc == ESRA_OK)
-		*pid = p;
+		rc = get(d, NULL, path.data, &p, NULL, err);
+	if (rc != ESRA_OK)
+		goto out;
+	if (!p.has_state) {
+		rc = esra_err_set(err, ESRA_EPARSE, "docker GET %s: no State object", path.data);
+	} else if (!p.running) {
+		rc =
+		    esra_err_set(err, ESRA_EINVAL, "docker: container %.100s is not running", name);
+	} else if (p.pid <= 0 || p.pid > (int64_t)INT32_MAX) {
+		rc =
+		    esra_err_set(err, ESRA_EPARSE, "docker GET %s: State.Pid %lld is not a process",
+		                 path.data, (long long)p.pid);
+	} else {
+		*pid = (pid_t)p.pid;
+	}
+out:
+	parser_free(&p);
+	buf_free(&path);
 	return rc;
 }

@@ -15,48 +15,96 @@ struct docker_opts {
 	const char *host;      /* "unix:///var/run/docker.sock" or "tcp://host:port" */
 	bool tls_verify;       /* verify the daemon's certificate (ca.pem in cert_path) */
 	const char *cert_path; /* folder with ca.pem, cert.pem, key.pem; "" = none */
-	long timeout_ms;
+	long timeout_ms;       /* per request, connect included */
 	size_t max_body;       /* 0 = ESRA_MAX_DOCKER_BODY */
 };
 
 struct docker;
 
+/* A client for one daemon; the strings in opts are copied. tcp:// speaks https when
+ * tls_verify is set or cert_path is not "" (as the docker CLI): cert.pem + key.pem are sent
+ * when present (one without the other is ESRA_ECONFIG), ca.pem verifies the daemon and is
+ * required with tls_verify; without tls_verify the daemon's certificate is not checked.
+ * Anything but unix:///abs/path or tcp://host:port is ESRA_ECONFIG. Nothing is sent yet. */
 struct docker *docker_new(const struct docker_opts *opts, struct esra_err *err);
 void docker_free(struct docker *d); /* NULL is a no-op */
 
-/* GET /version and pick the API version: the daemon's ApiVersion, capped at the newest esra
- * knows (1.41 is the oldest accepted: older daemons are an error). Done once per client;
- * docker_read calls it when needed. */
+/* The API versions esra speaks: every field it reads is the same from 1.41 (Docker 20.10) to
+ * 1.51. Docker 29 refuses versions below 1.44, so the version is negotiated, never pinned. */
+#define DOCKER_API_OLDEST "1.41"
+#define DOCKER_API_NEWEST "1.51"
+
+/* GET /version (unversioned) and pick the API version: the daemon's ApiVersion, capped at
+ * DOCKER_API_NEWEST. A daemon older than DOCKER_API_OLDEST, or one whose MinAPIVersion is
+ * above DOCKER_API_NEWEST, is refused (ESRA_EINVAL, the message names both versions).
+ * Done once per client; docker_read calls it when needed, and a failed docker_read makes the
+ * next one ask again (the daemon may have been upgraded or restarted). */
 int docker_negotiate(struct docker *d, struct esra_err *err) ESRA_WUR;
 const char *docker_api_version(const struct docker *d);
 
 /* Read everything (one connection reused): /info, /nodes, /services?status=true, /tasks,
- * /networks, /networks/{id}?verbose=true for each swarm-scoped network, /containers/json.
- * Then model_sw_link. */
+ * /networks, /networks/{id}?verbose=true for each swarm-scoped network, /containers/json,
+ * and /containers/{id}/json for each running container that is not a swarm task (the list
+ * leaves network Aliases null). Then model_sw_link.
+ * Not errors: a worker (ControlAvailable false, or a manager-only call answering 503 "not a
+ * swarm manager") gives v->worker_view with no nodes, services or tasks; a node outside any
+ * swarm gives self.swarm_active false and no services; a network or container that vanished
+ * between the list and its inspect (404) is kept without its detail.
+ * Anything else (no answer, timeout, another non-2xx, malformed or mistyped JSON, a payload
+ * over its cap) is an error naming the endpoint; *out is then NULL. */
 int docker_read(struct docker *d, struct sw_view **out, struct esra_err *err) ESRA_WUR;
 
-/* The PID of a running container (GET /containers/{name}/json State.Pid); ESRA_ENOTFOUND
- * when there is no such container, ESRA_EINVAL when it is not running. */
+/* The PID of a running container (GET /containers/{name}/json State.Pid, negotiating the
+ * version first when needed); ESRA_ENOTFOUND when there is no such container, ESRA_EINVAL
+ * when it is not running. *pid is 0 on failure. */
 int docker_container_pid(struct docker *d, const char *name, pid_t *pid,
                          struct esra_err *err) ESRA_WUR;
 
 /* Parsers of single endpoint payloads into v (for tests; docker_read streams the same
- * code). Each adds what it reads to v. */
+ * code). Each adds what it reads to v; on failure v may hold part of it (free it).
+ * docker_parse_nodes marks self.leader, so parse /info first. */
 int docker_parse_info(struct sw_view *v, const char *json, size_t n, struct esra_err *err) ESRA_WUR;
-int docker_parse_nodes(struct sw_view *v, const char *json, size_t n, struct esra_err *err) ESRA_WUR;
-int docker_parse_services(struct sw_view *v, const char *json, size_t n, struct esra_err *err) ESRA_WUR;
-int docker_parse_tasks(struct sw_view *v, const char *json, size_t n, struct esra_err *err) ESRA_WUR;
-int docker_parse_networks(struct sw_view *v, const char *json, size_t n, struct esra_err *err) ESRA_WUR;
+int docker_parse_nodes(struct sw_view *v, const char *json, size_t n,
+                       struct esra_err *err) ESRA_WUR;
+int docker_parse_services(struct sw_view *v, const char *json, size_t n,
+                          struct esra_err *err) ESRA_WUR;
+int docker_parse_tasks(struct sw_view *v, const char *json, size_t n,
+                       struct esra_err *err) ESRA_WUR;
+int docker_parse_networks(struct sw_view *v, const char *json, size_t n,
+                          struct esra_err *err) ESRA_WUR;
 /* The ?verbose=true inspect of one network: fills that network's svcs and local. */
 int docker_parse_network_verbose(struct sw_view *v, const char *json, size_t n,
                                  struct esra_err *err) ESRA_WUR;
-int docker_parse_containers(struct sw_view *v, const char *json, size_t n, struct esra_err *err) ESRA_WUR;
+int docker_parse_containers(struct sw_view *v, const char *json, size_t n,
+                            struct esra_err *err) ESRA_WUR;
+/* GET /containers/{id}/json of v->containers[container]: fills the network aliases of that
+ * container's networks, dropping the container's short id (which dockerd adds itself before
+ * API 1.45). */
+int docker_parse_container_aliases(struct sw_view *v, size_t container, const char *json, size_t n,
+                                   struct esra_err *err) ESRA_WUR;
+
+/* What a payload is, for the streaming parser shared by the docker_parse_* functions and
+ * docker_read (only docker.c and its tests use it). */
+enum docker_payload {
+	DK_VERSION,
+	DK_INFO,
+	DK_NODES,
+	DK_SERVICES,
+	DK_TASKS,
+	DK_NETWORKS,
+	DK_NETWORK_VERBOSE,
+	DK_CONTAINERS,
+	DK_INSPECT
+};
 
 #ifdef ESRA_TESTING
-/* endpoint: info | nodes | services | tasks | networks | network | containers; the payload
- * is fed in pieces of `piece` bytes (0 = whole) as the network would. */
-int docker_parse_pieces(struct sw_view *v, const char *endpoint, const char *json, size_t n,
-                        size_t piece, struct esra_err *err);
+/* Parse json fed in pieces of `piece` bytes (the http sink's path). target: the network
+ * (DK_NETWORK_VERBOSE) or container (DK_INSPECT) index, or MODEL_NONE. */
+int docker_parse_pieces(enum docker_payload kind, struct sw_view *v, size_t target,
+                        const char *json, size_t n, size_t piece, struct esra_err *err) ESRA_WUR;
+/* The version docker_negotiate picks for a /version answer, into out (e.g. "1.41"). */
+int docker_pick_version(const char *json, size_t n, char *out, size_t outsz,
+                        struct esra_err *err) ESRA_WUR;
 #endif
 
 #endif

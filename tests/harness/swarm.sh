@@ -68,9 +68,10 @@ start_node() {
   mkdir -p "$d/data" "$d/exec"
   # An upstream resolver for the node (every real network has one): swarm's 127.0.0.11
   # forwards the names it does not hold there, and gets a prompt NXDOMAIN instead of silence.
-  local dnsopt=()
+  local dnsopt=() upid
   if [ -n "${ESRA_SWARM_UPSTREAM_DNS:-}" ] && [ -x "$ESRA_SWARM_UPSTREAM_DNS" ]; then
-    alive "$(cat "$d/upstream-dns.pid" 2>/dev/null || echo 0)" ||
+    upid=$(cat "$d/upstream-dns.pid" 2>/dev/null || true)
+    [ -n "$upid" ] && alive "$upid" ||
     nsenter --net="/var/run/netns/$ns" "$ESRA_SWARM_UPSTREAM_DNS" -a "$(cat "$dir/subnet").$n" -p 53 \
       </dev/null >"$d/upstream-dns.log" 2>&1 &
     echo $! >"$d/upstream-dns.pid"
@@ -282,6 +283,12 @@ do_down() {
     fi
   done
   for i in "${killers[@]}"; do wait "$i" || true; done
+  # The nodes' upstream resolvers.
+  for i in 1 2; do
+    local u
+    u=$(cat "$dir/node$i/upstream-dns.pid" 2>/dev/null || true)
+    [ -z "$u" ] || kill -KILL "$u" 2>/dev/null || true
+  done
   # 2. SIGTERM each dockerd, wait, then SIGKILL.
   for i in 1 2; do
     local p

@@ -37,8 +37,8 @@ assert_eq "1" "$(dns_a gbs-user | grep -c .)" "gbs-user resolves to one address"
 assert_eq "$(service_vip gbs-user)" "$(dns_a gbs-user)" "gbs-user resolves to its VIP"
 
 # TCP to a task IP works from the gateway's namespace (no IPVS here, so not to a VIP).
-tip=$(printf '%s\n' "$tasks" | head -n 1)
 task=$(dk node1 service ps -q --filter desired-state=running gbs-cms | head -n 1)
+tip=$(dk node1 inspect --type task -f '{{range .NetworksAttachments}}{{if eq .Network.Spec.Name "gbsnet"}}{{range .Addresses}}{{.}}{{end}}{{end}}{{end}}' "$task" | sed 's|/.*||')
 tnode=$(dk node1 inspect --type task -f '{{.NodeID}}' "$task")
 tcont=$(dk node1 inspect --type task -f '{{.Status.ContainerStatus.ContainerID}}' "$task")
 for n in node1 node2; do

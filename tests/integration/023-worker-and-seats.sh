@@ -43,7 +43,7 @@ esra_conf "$IT_TMP/n.conf" node1
 sed -i 's|container:gateway|container:no-such-container|' "$IT_TMP/n.conf"
 esra_run "$IT_TMP/n.conf" check --format json
 assert_eq 2 "$ESRA_RC" "a missing seat: still critical (the stale instance), DNS unknown"
-assert_contains "$(finding source_error source=dns)" "no container named no-such-container" "a missing container is named"
+assert_contains "$(finding source_error source=dns)" "No such container: no-such-container" "a missing container is named"
 esra_conf "$IT_TMP/h.conf" node1 'log = { level = "warn"; };'
 sed -i 's|netns = "container:gateway"; timeout_ms = 1000|netns = ""; timeout_ms = 300|' "$IT_TMP/h.conf"
 esra_run "$IT_TMP/h.conf" check --format json

@@ -66,6 +66,11 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 t_all=$SECONDS
+# the nodes' upstream resolver, as common.sh sets it for a scenario's own swarm
+esra_bin=$(realpath -m "${ESRA_BIN:-build/esra}")
+if [ -z "${ESRA_SWARM_UPSTREAM_DNS+x}" ] && [ -x "$(dirname "$esra_bin")/tests/harness/esra-fakedns" ]; then
+  export ESRA_SWARM_UPSTREAM_DNS=$(dirname "$esra_bin")/tests/harness/esra-fakedns
+fi
 swarm_dir=$(mktemp -d /tmp/esra-sw.XXXXXX)
 rmdir "$swarm_dir"
 echo "== swarm up ($swarm_dir)"
