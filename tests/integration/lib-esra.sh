@@ -4,11 +4,10 @@
 #                            docker socket, DNS from container SEAT (default gateway)
 #   esra_run CONF ARGS...    runs "$ESRA ARGS -c CONF"; sets ESRA_RC, ESRA_OUT, ESRA_ERR_OUT
 #   finding KIND [KEY=VALUE] the first finding of KIND (matching KEY) in ESRA_OUT, as JSON
-#   register_stale APP ID IP [RENEWED_SECONDS_AGO]  an aged instance via the control API
+#   register_stale [-p PORT] APP ID IP [RENEWED_SECONDS_AGO]  an aged instance (control API)
 #   now_ms                   epoch milliseconds
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
-EMU_CTL_ARGS=()
 
 node_sock() { echo "unix://$SWARM_DIR/$1/docker.sock"; }
 
@@ -47,11 +46,13 @@ finding() {
 
 # register_stale APP ID IP [RENEWED_S_AGO]: an instance registered an hour ago whose lease was
 # last renewed RENEWED_S_AGO seconds ago (default 600: expired), added beside what is there.
-# EMU_CTL_ARGS=(-p PORT) aims it at another emulator.
+# -p PORT first aims it at another emulator.
 register_stale() {
+  local ctl=()
+  if [ "$1" = -p ]; then ctl=(-p "$2"); shift 2; fi
   local app=$1 id=$2 ip=$3 ago=${4:-600} now
   now=$(now_ms)
-  emu_ctl "${EMU_CTL_ARGS[@]}" POST instances "$(cat <<JSON
+  emu_ctl "${ctl[@]}" POST instances "$(cat <<JSON
 {"instances": [{"app": "$app", "instanceId": "$id", "hostName": "$ip", "ipAddr": "$ip",
  "status": "UP", "port": {"\$": 8080, "@enabled": "true"}, "vipAddress": "${app,,}",
  "dataCenterInfo": {"@class": "com.netflix.appinfo.InstanceInfo\$DefaultDataCenterInfo", "name": "MyOwn"},
@@ -60,4 +61,28 @@ register_stale() {
    "serviceUpTimestamp": $((now - 3600000)), "evictionTimestamp": 0}}]}
 JSON
 )" >/dev/null
+}
+
+# esra_writes [-p PORT]: esra's writes the emulator received (method path status, a line each).
+esra_writes() {
+  local args=()
+  [ "${1:-}" != -p ] || args=(-p "$2")
+  emu_ctl "${args[@]}" GET requests | json_get - \
+    "j.requests.filter(r => r.method !== 'GET' && /^esra\\//.test(r.headers['user-agent'] || '')).map(r => r.method + ' ' + decodeURIComponent(r.path) + ' ' + r.status).join('\\n')"
+}
+# present [-p PORT] APP ID: 200 when the instance is in the registry (uncached GET), else 404.
+present() {
+  local args=()
+  if [ "$1" = -p ]; then args=(-p "$2"); shift 2; fi
+  emu_get "${args[@]}" "apps/$1/$2" -o /dev/null -w '%{http_code}'
+}
+# inst_status [-p PORT] APP ID: the instance's status (UP, OUT_OF_SERVICE, ...).
+inst_status() {
+  local args=()
+  if [ "$1" = -p ]; then args=(-p "$2"); shift 2; fi
+  emu_get "${args[@]}" "apps/$1/$2" -H 'Accept: application/json' | json_get - 'j.instance.status'
+}
+# action FIELD=VALUE: the first action of the last JSON report matching it.
+action() {
+  json_get "$ESRA_OUT" "j.actions.filter(a => a['${1%%=*}'] === '${1#*=}')[0]"
 }
