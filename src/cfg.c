@@ -538,8 +538,9 @@ static void validate(struct loadctx *c)
 		const char *colon = strrchr(cfg->watch.listen, ':');
 		char *end;
 		long port = colon != NULL ? strtol(colon + 1, &end, 10) : -1;
-		if (colon == NULL || colon == cfg->watch.listen || *end != '\0' || port < 0 ||
-		    port > 65535)
+		if (cfg->watch.listen[0] != '\0' && /* "" = no HTTP endpoint */
+		    (colon == NULL || colon == cfg->watch.listen || *end != '\0' || port < 0 ||
+		     port > 65535))
 			problem(c, 0, "watch.listen", "\"%s\" must be ADDR:PORT", cfg->watch.listen);
 	}
 	if (cfg->docker.tls_verify && cfg->docker.cert_path[0] == '\0') {

@@ -209,10 +209,11 @@ static bool follow_delta(struct cycle *c, struct views *v, size_t *peer)
 
 	if (c->kept == NULL)
 		return false;
-	if (eureka_fetch_delta(c->eu, c->kept_peer, &delta, &e) != ESRA_OK)
+	if (eureka_fetch_delta(c->eu, c->kept_peer, &delta, &e) != ESRA_OK ||
+	    model_reg_apply_delta(c->kept, delta, &e) != ESRA_OK) {
+		log_debug("eureka delta: %s: full fetch", e.msg);
 		goto out;
-	if (model_reg_apply_delta(c->kept, delta, &e) != ESRA_OK)
-		goto out;
+	}
 	model_reg_hashcode(c->kept, mine, sizeof(mine));
 	if (strcmp(mine, delta->apps_hashcode) != 0) {
 		log_debug("eureka delta: hashcode %s, server %s: full fetch", mine,
@@ -235,6 +236,7 @@ out:
 static int gather_eureka(struct cycle *c, struct views *v, struct report *rep, bool watch)
 {
 	struct esra_err e;
+	bool delta;
 	int64_t t0;
 	size_t peer = 0;
 	int rc = ESRA_OK;
@@ -243,7 +245,8 @@ static int gather_eureka(struct cycle *c, struct views *v, struct report *rep, b
 	rep->eureka.attempted = true;
 	esra_err_clear(&e);
 	t0 = esra_mono_ms();
-	if (!watch || !follow_delta(c, v, &peer)) {
+	delta = watch && follow_delta(c, v, &peer);
+	if (!delta) {
 		rc = eureka_fetch(c->eu, &v->reg, &peer, &e);
 		if (rc == ESRA_OK && watch) {
 			c->kept = v->reg;
@@ -265,8 +268,8 @@ static int gather_eureka(struct cycle *c, struct views *v, struct report *rep, b
 		                              "is reachable from this node";
 		return source_error(rep, "eureka", e.msg, remedy);
 	}
-	log_debug("eureka: %lld ms, %zu instances%s", (long long)(esra_mono_ms() - t0),
-	          v->reg->n_inst, v->reg_kept && c->kept == v->reg ? " (kept)" : "");
+	log_debug("eureka: %lld ms, %zu instances, %s", (long long)(esra_mono_ms() - t0),
+	          v->reg->n_inst, delta ? "apps/delta applied" : "full fetch");
 	rep->eureka.ok = true;
 	v->peer = peer;
 	v->peers_ok = true;

@@ -65,6 +65,7 @@ struct eu_instance *model_reg_add(struct eu_registry *r)
 	in = grow_array((void **)&r->inst, &r->cap_inst, r->n_inst, sizeof(*in));
 	if (in == NULL)
 		return NULL;
+	in->seq = (uint32_t)r->n_inst;
 	r->n_inst++;
 	in->app = in->instance_id = in->hostname = in->ip_str = in->vip_address = "";
 	in->port = in->secure_port = -1;
@@ -84,7 +85,17 @@ static int inst_cmp(const void *a, const void *b)
 	const struct eu_instance *x = a, *y = b;
 	int c = esra_strcasecmp(x->app, y->app);
 
-	return c != 0 ? c : strcmp(model_inst_id(x), model_inst_id(y));
+	if (c == 0)
+		c = strcmp(model_inst_id(x), model_inst_id(y));
+	return c != 0 ? c : (x->seq > y->seq) - (x->seq < y->seq); /* stable */
+}
+
+static int seq_cmp(const void *a, const void *b)
+{
+	const struct eu_instance *x = *(const struct eu_instance *const *)a;
+	const struct eu_instance *y = *(const struct eu_instance *const *)b;
+
+	return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
 int model_reg_finish(struct eu_registry *r, struct esra_err *err)
@@ -250,59 +261,91 @@ static void copy_instance(struct eu_registry *r, struct eu_instance *dst,
 	dst->metadata = copy_meta(r->pool, src->metadata, fail);
 }
 
+/* "app\nid" with the app lower-cased: apps match case-insensitively, ids exactly. */
+static const char *delta_key(struct pool *p, const struct eu_instance *in)
+{
+	const char *id = model_inst_id(in);
+	size_t na = strlen(in->app), ni = strlen(id);
+	char *k = pool_alloc(p, na + ni + 2);
+
+	if (k == NULL)
+		return NULL;
+	for (size_t i = 0; i < na; i++)
+		k[i] = (in->app[i] >= 'A' && in->app[i] <= 'Z') ? (char)(in->app[i] + 32) : in->app[i];
+	k[na] = '\n';
+	memcpy(k + na + 1, id, ni + 1);
+	return k;
+}
+
 int model_reg_apply_delta(struct eu_registry *r, const struct eu_registry *delta,
                           struct esra_err *err)
 {
-	size_t n_old = r->n_inst;
-	bool *gone = NULL, fail = false;
-	size_t w = 0;
+	size_t cap = r->n_inst + delta->n_inst + 1, w = 0;
+	const struct eu_instance **order = malloc(cap * sizeof(*order));
+	bool *removed = calloc(cap, sizeof(*removed)), fail = false;
+	struct hmap *where = hmap_new(cap, false);
+	struct pool *keys = pool_new();
 	int rc = ESRA_OK;
 
-	gone = calloc(n_old + 1, sizeof(*gone));
-	if (gone == NULL)
-		return esra_err_set(err, ESRA_ENOMEM, "registry delta: out of memory");
+	if (order == NULL || removed == NULL || where == NULL || keys == NULL)
+		goto nomem;
+	/* where every instance is now: the map follows appends and removals */
+	for (size_t i = 0; i < r->n_inst; i++) {
+		const char *k = delta_key(keys, &r->inst[i]);
+		if (k == NULL || hmap_set(where, k, i) != 0)
+			goto nomem;
+	}
+	for (size_t i = 0; i < delta->n_inst; i++)
+		order[i] = &delta->inst[i];
+	qsort(order, delta->n_inst, sizeof(*order), seq_cmp);
 	for (size_t i = 0; i < delta->n_inst && !fail; i++) {
-		const struct eu_instance *d = &delta->inst[i];
-		const struct eu_instance *cur = model_reg_find(r, d->app, model_inst_id(d));
-		size_t idx = cur != NULL ? (size_t)(cur - r->inst) : MODEL_NONE;
-
-		if (idx != MODEL_NONE && idx < n_old && gone[idx])
-			idx = MODEL_NONE;
-		switch (d->action) {
-		case EU_ACT_DELETED:
-			if (idx != MODEL_NONE)
-				gone[idx] = true;
-			break;
-		case EU_ACT_ADDED:
-		case EU_ACT_MODIFIED:
-		case EU_ACT_NONE:
-			if (idx != MODEL_NONE) {
-				copy_instance(r, &r->inst[idx], d, &fail);
-			} else {
-				struct eu_instance *in = model_reg_add(r);
-				if (in == NULL) {
-					fail = true;
-					break;
-				}
-				copy_instance(r, in, d, &fail);
-			}
-			break;
+		const struct eu_instance *d = order[i];
+		const char *k = delta_key(keys, d);
+		size_t at;
+		if (k == NULL)
+			goto nomem;
+		at = hmap_get(where, k);
+		if (at != MODEL_NONE && removed[at])
+			at = MODEL_NONE;
+		if (d->action == EU_ACT_DELETED) {
+			if (at != MODEL_NONE)
+				removed[at] = true;
+			continue;
+		}
+		if (at == MODEL_NONE) { /* ADDED, or a MODIFIED we never saw */
+			struct eu_instance *in = model_reg_add(r);
+			if (in == NULL)
+				goto nomem;
+			at = r->n_inst - 1;
+			if (hmap_set(where, k, at) != 0)
+				goto nomem;
+		}
+		{
+			uint32_t seq = r->inst[at].seq;
+			copy_instance(r, &r->inst[at], d, &fail);
+			r->inst[at].seq = seq;
 		}
 	}
-	if (fail) {
-		rc = esra_err_set(err, ESRA_ENOMEM, "registry delta: out of memory");
-		goto out;
-	}
+	if (fail)
+		goto nomem;
 	for (size_t i = 0; i < r->n_inst; i++)
-		if (i >= n_old || !gone[i])
+		if (!removed[i])
 			r->inst[w++] = r->inst[i];
 	r->n_inst = w;
-	for (size_t i = 0; i < r->n_inst; i++)
+	for (size_t i = 0; i < r->n_inst; i++) {
 		r->inst[i].action = EU_ACT_NONE;
+		r->inst[i].seq = (uint32_t)i;
+	}
 	r->versions_delta = delta->versions_delta;
 	rc = model_reg_finish(r, err);
+	goto out;
+nomem:
+	rc = esra_err_set(err, ESRA_ENOMEM, "registry delta: out of memory");
 out:
-	free(gone);
+	free(order);
+	free(removed);
+	hmap_free(where);
+	pool_free(keys);
 	return rc;
 }
 

@@ -38,6 +38,7 @@ struct eu_instance {
 	int32_t renewal_interval_s;             /* leaseInfo.renewalIntervalInSecs, 30 when absent */
 	enum eu_action action;
 	const char *metadata;    /* "k\0v\0k\0v\0\0" (pairs), NULL when none */
+	uint32_t seq;            /* position in the payload: a delta applies in this order */
 };
 
 struct eu_app {
@@ -72,7 +73,8 @@ const char *model_inst_id(const struct eu_instance *in);
 /* The Eureka apps hashcode: every instance counted by status, statuses sorted by name:
  * "DOWN_1_UP_3_". Writes into out (size outsz). */
 void model_reg_hashcode(const struct eu_registry *r, char *out, size_t outsz);
-/* Apply a delta registry (action ADDED/MODIFIED/DELETED per instance) to r; r is then
+/* Apply a delta registry (action ADDED/MODIFIED/DELETED per instance) to r, in the order the
+ * server sent the changes (seq; one instance may change several times); r is then
  * re-finished. Strings are copied into r's pool. */
 int model_reg_apply_delta(struct eu_registry *r, const struct eu_registry *delta,
                           struct esra_err *err) ESRA_WUR;

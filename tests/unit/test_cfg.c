@@ -35,6 +35,14 @@ static void test_cfg_defaults_match_spec(void **state)
 	assert_true(c.policy.leader_only);
 	assert_int_equal(c.watch.interval_seconds, 30);
 	assert_string_equal(c.watch.listen, "127.0.0.1:9477");
+	cfg_free(&c);
+	/* "" means no HTTP endpoint; a port without an address does not parse */
+	assert_int_equal(cfg_load_string(&c, "watch = { listen = \"\"; };", "t", env, NULL, &err), 0);
+	assert_string_equal(c.watch.listen, "");
+	cfg_free(&c);
+	assert_int_equal(cfg_load_string(&c, "watch = { listen = \"9477\"; };", "t", env, NULL, &err),
+	                 ESRA_ECONFIG);
+	assert_int_equal(cfg_load(&c, NULL, env, NULL, &err), ESRA_OK);
 	assert_string_equal(c.log.level, "info");
 	assert_int_equal(c.log.format, CFG_LOG_TEXT);
 	cfg_free(&c);
