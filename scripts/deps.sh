@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 
 pkgs=(gcc make cmake pkg-config libcurl4-openssl-dev libxml2-dev libcjson-dev libconfig-dev
   libc-ares-dev libmicrohttpd-dev libcmocka-dev libgnutls28-dev openssl docker.io busybox-static iproute2 iptables
-  curl procps libxml2-utils util-linux)
+  curl procps libxml2-utils util-linux time bc)
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
 command -v npm >/dev/null 2>&1 || pkgs+=(npm)
 # npm ci talks https to the registry: needs the CA bundle (a mere Recommends of npm).

@@ -237,6 +237,7 @@ static int gather_eureka(struct cycle *c, struct views *v, struct report *rep, b
 {
 	struct esra_err e;
 	bool delta;
+	uint64_t bytes0;
 	int64_t t0;
 	size_t peer = 0;
 	int rc = ESRA_OK;
@@ -245,6 +246,7 @@ static int gather_eureka(struct cycle *c, struct views *v, struct report *rep, b
 	rep->eureka.attempted = true;
 	esra_err_clear(&e);
 	t0 = esra_mono_ms();
+	bytes0 = eureka_bytes_received(c->eu);
 	delta = watch && follow_delta(c, v, &peer);
 	if (!delta) {
 		rc = eureka_fetch(c->eu, &v->reg, &peer, &e);
@@ -268,8 +270,10 @@ static int gather_eureka(struct cycle *c, struct views *v, struct report *rep, b
 		                              "is reachable from this node";
 		return source_error(rep, "eureka", e.msg, remedy);
 	}
-	log_debug("eureka: %lld ms, %zu instances, %s", (long long)(esra_mono_ms() - t0),
-	          v->reg->n_inst, delta ? "apps/delta applied" : "full fetch");
+	log_debug("eureka: %lld ms, %zu instances, %s, %llu bytes",
+	          (long long)(esra_mono_ms() - t0), v->reg->n_inst,
+	          delta ? "apps/delta applied" : "full fetch",
+	          (unsigned long long)(eureka_bytes_received(c->eu) - bytes0));
 	rep->eureka.ok = true;
 	v->peer = peer;
 	v->peers_ok = true;

@@ -90,8 +90,7 @@ static const struct sw_container *container_by_name(const struct sw_view *v, con
 	for (size_t i = 0; i < v->n_containers; i++)
 		if (strcmp(v->containers[i].name, name) == 0)
 			return &v->containers[i];
-	fail_msg("no container %s", name);
-	return NULL;
+	tu_fail("no container %s", name);
 }
 
 static const struct sw_netsvc *netsvc(const struct sw_network *n, const char *name)
@@ -99,8 +98,7 @@ static const struct sw_netsvc *netsvc(const struct sw_network *n, const char *na
 	for (size_t i = 0; i < n->n_svcs; i++)
 		if (strcmp(n->svcs[i].name, name) == 0)
 			return &n->svcs[i];
-	fail_msg("network %s has no service \"%s\"", n->name, name);
-	return NULL;
+	tu_fail("network %s has no service \"%s\"", n->name, name);
 }
 
 static const struct sw_netep *netep(const struct sw_netsvc *s, const char *name)
@@ -108,8 +106,7 @@ static const struct sw_netep *netep(const struct sw_netsvc *s, const char *name)
 	for (size_t i = 0; i < s->n_eps; i++)
 		if (strcmp(S(s->eps[i].name), name) == 0)
 			return &s->eps[i];
-	fail_msg("service \"%s\" has no endpoint %s", s->name, name);
-	return NULL;
+	tu_fail("service \"%s\" has no endpoint %s", s->name, name);
 }
 
 static const struct sw_netep *local_ep(const struct sw_network *n, const char *name)
@@ -117,8 +114,7 @@ static const struct sw_netep *local_ep(const struct sw_network *n, const char *n
 	for (size_t i = 0; i < n->n_local; i++)
 		if (strcmp(S(n->local[i].name), name) == 0)
 			return &n->local[i];
-	fail_msg("network %s has no local container %s", n->name, name);
-	return NULL;
+	tu_fail("network %s has no local container %s", n->name, name);
 }
 
 static void dump_addr(struct buf *b, const struct sw_addr *a)

@@ -1,6 +1,7 @@
 /* testutil.c: fixture loading for the unit tests. */
 #include "testutil.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -33,4 +34,16 @@ char *tu_fixture(const char *rel, size_t *len)
 	if (len != NULL)
 		*len = (size_t)n;
 	return data;
+}
+
+void tu_fail(const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fail_msg("%s", msg);
+	abort(); /* not reached: fail_msg longjmps out of the test */
 }

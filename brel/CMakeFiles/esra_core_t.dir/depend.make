@@ -1,0 +1,2 @@
+# Empty dependencies file for esra_core_t.
+# This may be replaced when dependencies are built.

@@ -1,0 +1,2 @@
+# Empty dependencies file for esra-fakedns.
+# This may be replaced when dependencies are built.
