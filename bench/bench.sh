@@ -136,9 +136,9 @@ cat <<EOF
 |---|---|---|
 | esra check: 10,000 instances / 2,000 apps, 2,000 services / 20,000 tasks, $names: wall (median of $RUNS) | < 1 s | ${wall} s |
 | same: peak RSS | < 64 MiB | $((rss / 1024)) MiB |
-| curl fetching the same ${bytes} MiB from the same server | esra < 1.5 x curl | ${curl_t} s (esra: $(echo "scale=1; $wall / $curl_t" | bc -l) x) |
+| curl fetching the same ${bytes} MiB from the same server | esra < 1.5 x curl | ${curl_t} s (esra: $(awk -v w="$wall" -v c="$curl_t" 'BEGIN {printf "%.1f", w / c}') x) |
 | 4,000 DNS names against a loopback server, 256 in flight (median) | < 1 s | ${dns_ms} ms |
-| watch: bytes of a delta cycle / a full fetch (10,000 instances, no change) | < 1 % | ${delta_bytes} / ${full_bytes} B ($(echo "scale=3; 100 * $delta_bytes / $full_bytes" | bc -l) %) |
+| watch: bytes of a delta cycle / a full fetch (10,000 instances, no change) | < 1 % | ${delta_bytes} / ${full_bytes} B ($(awk -v d="$delta_bytes" -v f="$full_bytes" 'BEGIN {printf "%.4f", 100 * d / f}') %) |
 | watch: CPU between cycles (3 s after a cycle) | ~0 | ${idle_cpu} % of a core |
 | memory per 1,000 instances (peak RSS, 1,000 -> 10,000 instances) | linear, modest | ~${per1k} KiB |
 EOF
