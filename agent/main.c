@@ -175,6 +175,42 @@ static bool format_ok(const char *f, bool prometheus)
 	       (prometheus && strcmp(f, "prometheus") == 0);
 }
 
+/* One cycle (check, or preflight when names are given) with the loaded config: render the
+ * report in format to output and return the exit code. */
+static int run_cycle(const struct esra_config *cfg, const char *command,
+                     const struct cycle_opts *co, const char *const *names, size_t n_names,
+                     const char *format, const char *output)
+{
+	struct esra_err err;
+	struct cycle *cyc;
+	struct report rep;
+	struct buf out;
+	int code = EXIT_UNKNOWN, rc;
+
+	if ((cyc = cycle_new(cfg, &err)) == NULL) {
+		log_error("%s", err.msg);
+		return EXIT_UNKNOWN;
+	}
+	if (report_init(&rep, command) != 0) {
+		cycle_free(cyc);
+		return EXIT_UNKNOWN;
+	}
+	rc = names != NULL ? cycle_preflight(cyc, names, n_names, &rep, &err)
+	                   : cycle_check(cyc, co, &rep, &err);
+	if (rc != ESRA_OK) {
+		log_error("%s failed: %s", command, err.msg);
+	} else {
+		buf_init(&out, 0);
+		code = finding_exit_code(rep.status);
+		if (agent_render(&rep, format, &out) != 0 || agent_write_output(output, &out) != 0)
+			code = EXIT_UNKNOWN;
+		buf_free(&out);
+	}
+	report_free(&rep);
+	cycle_free(cyc);
+	return code;
+}
+
 static int cmd_check(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -187,9 +223,6 @@ static int cmd_check(int argc, char **argv)
 	struct cycle_opts co;
 	struct esra_config cfg;
 	struct esra_err err;
-	struct cycle *cyc = NULL;
-	struct report rep;
-	struct buf out;
 	int ch, code = EXIT_UNKNOWN;
 	size_t n_services = 0;
 
@@ -221,24 +254,7 @@ static int cmd_check(int argc, char **argv)
 		return report_failure("check", "config", err.msg, format, output);
 	}
 	setup_logging(&cfg);
-	if ((cyc = cycle_new(&cfg, &err)) == NULL || report_init(&rep, "check") != 0) {
-		log_error("%s", err.msg);
-		cycle_free(cyc);
-		cfg_free(&cfg);
-		free(services);
-		return EXIT_UNKNOWN;
-	}
-	if (cycle_check(cyc, &co, &rep, &err) != ESRA_OK) {
-		log_error("check failed: %s", err.msg);
-	} else {
-		buf_init(&out, 0);
-		code = finding_exit_code(rep.status);
-		if (agent_render(&rep, format, &out) != 0 || agent_write_output(output, &out) != 0)
-			code = EXIT_UNKNOWN;
-		buf_free(&out);
-	}
-	report_free(&rep);
-	cycle_free(cyc);
+	code = run_cycle(&cfg, "check", &co, NULL, 0, format, output);
 	cfg_free(&cfg);
 	free(services);
 	return code;
@@ -252,9 +268,6 @@ static int cmd_preflight(int argc, char **argv)
 	const char *path = NULL, *format = "text";
 	struct esra_config cfg;
 	struct esra_err err;
-	struct cycle *cyc = NULL;
-	struct report rep;
-	struct buf out;
 	int ch, code = EXIT_UNKNOWN;
 
 	while ((ch = getopt_long(argc, argv, "c:f:h", opts, NULL)) != -1) {
@@ -279,24 +292,8 @@ static int cmd_preflight(int argc, char **argv)
 	if (load_config(path, &cfg, &err) != ESRA_OK)
 		return report_failure("preflight", "config", err.msg, format, NULL);
 	setup_logging(&cfg);
-	if ((cyc = cycle_new(&cfg, &err)) == NULL || report_init(&rep, "preflight") != 0) {
-		log_error("%s", err.msg);
-		cycle_free(cyc);
-		cfg_free(&cfg);
-		return EXIT_UNKNOWN;
-	}
-	if (cycle_preflight(cyc, (const char *const *)argv + optind, (size_t)(argc - optind), &rep,
-	                    &err) != ESRA_OK) {
-		log_error("preflight failed: %s", err.msg);
-	} else {
-		buf_init(&out, 0);
-		code = finding_exit_code(rep.status);
-		if (agent_render(&rep, format, &out) != 0 || agent_write_output(NULL, &out) != 0)
-			code = EXIT_UNKNOWN;
-		buf_free(&out);
-	}
-	report_free(&rep);
-	cycle_free(cyc);
+	code = run_cycle(&cfg, "preflight", NULL, (const char *const *)argv + optind,
+	                 (size_t)(argc - optind), format, NULL);
 	cfg_free(&cfg);
 	return code;
 }

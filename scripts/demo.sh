@@ -9,7 +9,7 @@
 #     both, and tears everything down (root needed: it runs its own dockerd instances in
 #     their own network namespaces; the host's network is not touched);
 #   - (-c FILE) runs `esra check -c FILE` against your own swarm and Eureka.
-# Usage: sudo scripts/demo.sh [-c FILE]
+# Usage (as root): scripts/demo.sh [-c FILE]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,7 +29,7 @@ if [ -n "$config" ]; then
   exec build/esra check -c "$config"
 fi
 
-[ "$(id -u)" -eq 0 ] || { echo "demo.sh: the demo swarm needs root (sudo scripts/demo.sh)" >&2; exit 3; }
+[ "$(id -u)" -eq 0 ] || { echo "demo.sh: the demo swarm needs root" >&2; exit 3; }
 export ESRA_BIN=$PWD/build/esra
 export ESRA_SWARM_QUIET=1
 # the integration harness builds the scene and tears it down, whatever happens

@@ -75,6 +75,7 @@ start_node() {
     nsenter --net="/var/run/netns/$ns" "$ESRA_SWARM_UPSTREAM_DNS" -a "$(cat "$dir/subnet").$n" -p 53 \
       </dev/null >"$d/upstream-dns.log" 2>&1 &
     echo $! >"$d/upstream-dns.pid"
+    disown # down kills it: no "Killed" notice from this shell
     dnsopt=(--dns "$(cat "$dir/subnet").$n")
   fi
   # nsenter (not `ip netns exec`, which remounts /sys and breaks dockerd's cgroups); the

@@ -1,3 +1,0 @@
-file(REMOVE_RECURSE
-  "libesra_core_t.a"
-)

@@ -1,2 +1,0 @@
-# Empty dependencies file for esra-dnsbench.
-# This may be replaced when dependencies are built.
