@@ -86,16 +86,6 @@ int buf_printf(struct buf *b, const char *fmt, ...)
 	return ESRA_OK;
 }
 
-void buf_consume(struct buf *b, size_t n)
-{
-	if (n >= b->len) {
-		buf_reset(b);
-		return;
-	}
-	memmove(b->data, b->data + n, b->len - n);
-	b->len -= n;
-	b->data[b->len] = '\0';
-}
 
 int buf_json_str(struct buf *b, const char *s)
 {

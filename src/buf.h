@@ -18,8 +18,6 @@ void buf_reset(struct buf *b); /* len = 0, keeps memory */
 int buf_append(struct buf *b, const void *p, size_t n) ESRA_WUR;
 int buf_puts(struct buf *b, const char *s) ESRA_WUR;
 int buf_printf(struct buf *b, const char *fmt, ...) ESRA_PRINTF(2, 3) ESRA_WUR;
-/* Drop the first n bytes (used by streaming parsers). */
-void buf_consume(struct buf *b, size_t n);
 /* Append s as a JSON string literal, quotes included. */
 int buf_json_str(struct buf *b, const char *s) ESRA_WUR;
 /* Hand the data to the caller (who frees it); the buffer is left empty. */

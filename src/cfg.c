@@ -622,10 +622,6 @@ int cfg_load_string(struct esra_config *cfg, const char *text, const char *path,
 	return load(cfg, text, path != NULL ? path : "config", env, problems, err);
 }
 
-const char *cfg_mode_name(int mode)
-{
-	return (mode >= 0 && mode <= CFG_MODE_DEREGISTER) ? modes[mode] : "?";
-}
 
 static int dump_str(struct buf *out, const char *s)
 {

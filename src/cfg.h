@@ -89,7 +89,6 @@ void cfg_free(struct esra_config *cfg);
 /* Print the effective configuration in libconfig syntax (credentials redacted). */
 int cfg_dump(const struct esra_config *cfg, struct buf *out) ESRA_WUR;
 
-const char *cfg_mode_name(int mode);
 /* Split a docker.host into a curl base URL and unix socket: "unix:///x.sock" -> base
  * "http://localhost", socket "/x.sock"; "tcp://h:2376" -> "https://h:2376" when TLS is used
  * (tls_verify or cert_path set), else "http://h:2376". Strings go into the given buffers. */

@@ -44,13 +44,6 @@ const struct fkind_info *finding_kind(enum fkind k)
 	return (unsigned)k < FK_COUNT ? &kinds[k] : NULL;
 }
 
-enum fkind finding_kind_by_name(const char *name)
-{
-	for (int k = 0; k < FK_COUNT; k++)
-		if (strcmp(kinds[k].name, name) == 0)
-			return (enum fkind)k;
-	return FK_COUNT;
-}
 
 const char *finding_severity_name(enum severity s)
 {

@@ -93,8 +93,6 @@ struct finding_list {
 };
 
 const struct fkind_info *finding_kind(enum fkind k);
-/* Kind by name, FK_COUNT when unknown. */
-enum fkind finding_kind_by_name(const char *name);
 const char *finding_severity_name(enum severity s);
 /* Worst of two severities in the order critical > unknown > warning > info/ok. */
 enum severity finding_worse(enum severity a, enum severity b);

@@ -18,10 +18,6 @@ void log_setup(enum log_level level, bool json)
 	log_json = json;
 }
 
-enum log_level log_get_level(void)
-{
-	return log_level;
-}
 
 int log_level_parse(const char *s)
 {

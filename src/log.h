@@ -9,7 +9,6 @@ enum log_level { ESRA_LOG_ERROR = 0, ESRA_LOG_WARN, ESRA_LOG_INFO, ESRA_LOG_DEBU
 
 /* Process-wide settings, set once by agent/ (the sink is the one global of the library). */
 void log_setup(enum log_level level, bool json);
-enum log_level log_get_level(void);
 /* Parse "error" | "warn" | "info" | "debug"; -1 when unknown. */
 int log_level_parse(const char *s);
 

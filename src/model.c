@@ -493,21 +493,7 @@ out:
 	return rc;
 }
 
-size_t model_sw_service_by_name(const struct sw_view *v, const char *name)
-{
-	for (size_t i = 0; i < v->n_services; i++)
-		if (v->services[i].name != NULL && strcmp(v->services[i].name, name) == 0)
-			return i;
-	return MODEL_NONE;
-}
 
-size_t model_sw_service_by_id(const struct sw_view *v, const char *id)
-{
-	for (size_t i = 0; i < v->n_services; i++)
-		if (v->services[i].id != NULL && strcmp(v->services[i].id, id) == 0)
-			return i;
-	return MODEL_NONE;
-}
 
 size_t model_sw_net_by_id_or_name(const struct sw_view *v, const char *s)
 {

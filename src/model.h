@@ -228,8 +228,7 @@ struct sw_node *model_sw_add_node(struct sw_view *v);
 /* Resolve the index fields (task.service, addr.net, alias.net, cnet.net) by id or name,
  * with hash maps (no quadratic joins). Call once after all reads. */
 int model_sw_link(struct sw_view *v, struct esra_err *err) ESRA_WUR;
-size_t model_sw_service_by_name(const struct sw_view *v, const char *name); /* exact */
-size_t model_sw_service_by_id(const struct sw_view *v, const char *id);
+/* A network by id or name (a linear scan: for tests and tools, not hot paths). */
 size_t model_sw_net_by_id_or_name(const struct sw_view *v, const char *s);
 const char *model_sw_state_name(enum sw_state s);
 enum sw_state model_sw_state_parse(const char *s);
