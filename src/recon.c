@@ -729,6 +729,63 @@ static char *ips_str(const ip4_t *ips, size_t n, char *out, size_t outsz)
 	return out;
 }
 
+/* The extra addresses of a DNS answer, each with who holds it and that evidence (kept from
+ * the one classification, for the finding's evidence lines). */
+struct stale_acc {
+	struct stale_ip *st;
+	const char **ev;
+	size_t n, cap;
+	bool nothing_live; /* some address has no live owner or no backend */
+};
+
+static int stale_add(struct finding_list *out, struct stale_acc *s, size_t cap, ip4_t ip,
+                     const struct ownership *o)
+{
+	if (s->st == NULL) {
+		s->st = pool_alloc(out->pool, cap * sizeof(*s->st));
+		s->ev = pool_alloc(out->pool, cap * sizeof(*s->ev));
+		s->cap = cap;
+		if (s->st == NULL || s->ev == NULL)
+			return ESRA_ENOMEM;
+	}
+	if (s->n == s->cap)
+		return ESRA_ETOOLARGE;
+	s->st[s->n].ip = ip;
+	s->st[s->n].owner = o->owner != NULL ? finding_strdup(out, o->owner) : NULL;
+	if (o->owner != NULL && s->st[s->n].owner == NULL)
+		return ESRA_ENOMEM;
+	s->st[s->n].backends = o->owner == NULL ? 0 : o->backends;
+	s->ev[s->n] = o->evidence;
+	if (o->owner == NULL || o->backends == 0)
+		s->nothing_live = true;
+	s->n++;
+	return ESRA_OK;
+}
+
+/* "10.0.1.7 10.0.1.9" into out (the first 64: more would not fit a message anyway). */
+static void stale_str(const struct stale_acc *s, char *out, size_t outsz)
+{
+	ip4_t ips[64] = {0};
+	size_t k;
+
+	for (k = 0; k < s->n && k < 64; k++)
+		ips[k] = s->st[k].ip;
+	ips_str(ips, k, out, outsz);
+}
+
+/* Hand the addresses to f, with one evidence line each ("10.0.1.7: VIP of service ..."). */
+static int stale_attach(struct finding *f, struct finding_list *out, const struct stale_acc *s)
+{
+	char ib[IP4_STRLEN];
+
+	f->stale = s->st;
+	f->n_stale = s->n;
+	for (size_t i = 0; i < s->n; i++)
+		if (finding_add_evidence(f, out, "%s: %s", ip4_format(s->st[i].ip, ib), s->ev[i]) != 0)
+			return ESRA_ENOMEM;
+	return ESRA_OK;
+}
+
 static bool has_ip(const ip4_t *ips, size_t n, ip4_t ip)
 {
 	for (size_t i = 0; i < n; i++)
@@ -752,11 +809,9 @@ static const char *alias_holder(struct recon *r, const char *name)
 static int judge_name(struct recon *r, const struct namecheck *c, const struct dns_answer *a,
                       struct finding_list *out, struct finding **made)
 {
-	struct stale_ip *st = NULL;
-	size_t n_st = 0;
+	struct stale_acc sa = {0};
 	struct finding *f;
-	char eb[512], rb[512], ib[IP4_STRLEN];
-	bool nothing_live = false;
+	char eb[512], rb[512];
 	const char *holder;
 
 	*made = NULL;
@@ -769,16 +824,9 @@ static int judge_name(struct recon *r, const struct namecheck *c, const struct d
 		classify(r, a->ips[i], c->svc, c->svc_name, &o);
 		if (o.same_service || o.in_grace)
 			continue;
-		if (st == NULL)
-			NN(st = pool_alloc(out->pool, a->n_ips * sizeof(*st)));
-		st[n_st].ip = a->ips[i];
-		st[n_st].owner = o.owner != NULL ? finding_strdup(out, o.owner) : NULL;
-		st[n_st].backends = o.owner == NULL ? 0 : o.backends;
-		if (o.owner == NULL || o.backends == 0)
-			nothing_live = true;
-		n_st++;
+		TRY(stale_add(out, &sa, a->n_ips, a->ips[i], &o));
 	}
-	if (n_st == 0)
+	if (sa.n == 0)
 		return ESRA_OK;
 	NN(f = finding_add(out, FK_POISONED_NAME));
 	f->name = c->name;
@@ -789,25 +837,13 @@ static int judge_name(struct recon *r, const struct namecheck *c, const struct d
 	f->n_expected = c->n_exp;
 	NN(f->resolved_ips = pool_memdup(out->pool, a->ips, a->n_ips * sizeof(ip4_t)));
 	f->n_resolved = a->n_ips;
-	f->stale = st;
-	f->n_stale = n_st;
 	TRY(finding_set_key(f, out, "%s", c->name));
 	ips_str(c->exp, c->n_exp, eb, sizeof(eb));
-	{
-		ip4_t extra[64];
-		size_t k = 0;
-		for (size_t i = 0; i < n_st && k < 64; i++)
-			extra[k++] = st[i].ip;
-		ips_str(extra, k, rb, sizeof(rb));
-	}
+	stale_str(&sa, rb, sizeof(rb));
 	NN(f->message = finding_printf(out, "%s resolves to %s besides %s %s (node %s, network %s)",
 	                               c->name, rb, c->tasks || c->dnsrr ? "its tasks" : "its VIP",
 	                               eb, f->node, f->network));
-	for (size_t i = 0; i < n_st; i++) {
-		struct ownership o;
-		classify(r, st[i].ip, c->svc, c->svc_name, &o);
-		TRY(finding_add_evidence(f, out, "%s: %s", ip4_format(st[i].ip, ib), o.evidence));
-	}
+	TRY(stale_attach(f, out, &sa));
 	TRY(finding_add_evidence(f, out, "swarm DNS answered %zu address%s for %s", a->n_ips,
 	                         a->n_ips == 1 ? "" : "es", c->name));
 	holder = alias_holder(r, c->tasks ? c->name + 6 : c->name);
@@ -820,13 +856,13 @@ static int judge_name(struct recon *r, const struct namecheck *c, const struct d
 		        "until then deploy as {proposal}",
 		        holder, c->tasks ? c->name + 6 : c->name,
 		        strncmp(holder, "container", 9) == 0 ? "container" : "service"));
-	} else if (st[0].owner != NULL && strncmp(st[0].owner, "container:", 10) == 0) {
+	} else if (sa.st[0].owner != NULL && strncmp(sa.st[0].owner, "container:", 10) == 0) {
 		/* a container on another node: known from this node's network view only */
 		NN(f->remedy = finding_printf(out,
 		        "container %s answers to %s (a network alias): remove that alias or that "
 		        "container; until then deploy as {proposal}",
-		        st[0].owner + 10, c->tasks ? c->name + 6 : c->name));
-	} else if (nothing_live) {
+		        sa.st[0].owner + 10, c->tasks ? c->name + 6 : c->name));
+	} else if (sa.nothing_live) {
 		NN(f->remedy = finding_printf(out,
 		        "stale record in swarm DNS on %s: deploy as {proposal} now; to clear it, "
 		        "docker system prune and restart docker on %s (and on every node whose DNS "
@@ -1449,7 +1485,7 @@ int recon_preflight(struct recon *r, const struct dns_view *dns, const char *nam
                     struct finding_list *out, enum recon_name_state *state, struct esra_err *err)
 {
 	const struct dns_answer *a = model_dns_find(dns, name);
-	char tn[ESRA_MAX_STRING], rb[512], ib[IP4_STRLEN];
+	char tn[ESRA_MAX_STRING], rb[512];
 	const struct dns_answer *ta;
 	const char *by = NULL;
 	size_t ci = hmap_get(r->check_by_name, name);
@@ -1479,45 +1515,29 @@ int recon_preflight(struct recon *r, const struct dns_view *dns, const char *nam
 	}
 	/* answers with no such service: poisoned when nothing live holds an address */
 	{
-		bool nothing_live = false, any = false;
-		struct stale_ip *st = NULL;
-		size_t n = 0;
+		struct stale_acc sa = {0};
+		bool nothing_live, any;
 		const struct dns_answer *both[2] = {a, ta};
 		for (int k = 0; k < 2; k++) {
 			for (size_t i = 0; both[k]->rc == DNS_RC_OK && i < both[k]->n_ips; i++) {
 				struct ownership o;
 				classify(r, both[k]->ips[i], NONE, NULL, &o);
-				if (st == NULL && (st = pool_alloc(out->pool, (a->n_ips + ta->n_ips + 1) *
-				                                                  sizeof(*st))) == NULL)
+				if (stale_add(out, &sa, a->n_ips + ta->n_ips, both[k]->ips[i], &o) != 0)
 					goto nomem;
-				st[n].ip = both[k]->ips[i];
-				st[n].owner = o.owner != NULL ? finding_strdup(out, o.owner) : NULL;
-				st[n].backends = o.owner == NULL ? 0 : o.backends;
-				if (o.owner == NULL || o.backends == 0)
-					nothing_live = true;
-				any = true;
-				n++;
 			}
 		}
+		nothing_live = sa.nothing_live;
+		any = sa.n > 0;
 		*state = nothing_live ? NAME_POISONED : NAME_TAKEN;
 		NN(f = finding_add(out, nothing_live ? FK_POISONED_NAME : FK_NAME_TAKEN));
 		f->name = finding_strdup(out, name);
 		f->node = node_name(r);
-		f->stale = st;
-		f->n_stale = n;
 		if (a->rc == DNS_RC_OK && a->n_ips > 0) {
 			NN(f->resolved_ips = pool_memdup(out->pool, a->ips, a->n_ips * sizeof(ip4_t)));
 			f->n_resolved = a->n_ips;
 		}
 		TRY(finding_set_key(f, out, "%s", name));
-		rb[0] = '\0';
-		if (any) {
-			ip4_t tmp[64];
-			size_t k = 0;
-			for (size_t i = 0; i < n && k < 64; i++)
-				tmp[k++] = st[i].ip;
-			ips_str(tmp, k, rb, sizeof(rb));
-		}
+		stale_str(&sa, rb, sizeof(rb));
 		if (nothing_live)
 			NN(f->message = finding_printf(out,
 			        "%s is poisoned: DNS on %s answers %s with nothing live behind it",
@@ -1529,11 +1549,7 @@ int recon_preflight(struct recon *r, const struct dns_view *dns, const char *nam
 		else
 			NN(f->message = finding_printf(out, "%s is taken: it is %s", name,
 			                               by ? by : "in use"));
-		for (size_t i = 0; i < n; i++) {
-			struct ownership o;
-			classify(r, st[i].ip, NONE, NULL, &o);
-			TRY(finding_add_evidence(f, out, "%s: %s", ip4_format(st[i].ip, ib), o.evidence));
-		}
+		TRY(stale_attach(f, out, &sa));
 		if (by != NULL)
 			TRY(finding_add_evidence(f, out, "the name is %s", by));
 		NN(f->remedy = finding_printf(out, nothing_live
