@@ -17,50 +17,50 @@
 #include "log.h"
 #include "report.h"
 
-#define EXIT_UNKNOWN 3
+#define EXIT_UNKNOWN   3
 #define DEFAULT_CONFIG "/etc/esra/esra.conf"
 
 static const char usage_main[] =
-	"usage: esra <command> [options]\n"
-	"\n"
-	"Eureka/Swarm reconciliation agent: compares the Eureka registry, the Docker swarm and\n"
-	"swarm DNS, reports poisoned names, stale registrations, orphaned endpoints and replica\n"
-	"drift, and cleans stale instances within strict safety limits.\n"
-	"\n"
-	"commands:\n"
-	"  check      one check cycle, report, exit (cron, CI, monitoring plugins)\n"
-	"  watch      check forever; serve /metrics, /healthz and /status\n"
-	"  preflight  before a release: is each NAME safe to deploy?\n"
-	"  config     check | show the configuration\n"
-	"  version    print the version\n"
-	"\n"
-	"Run `esra <command> --help` for a command's options. Exit codes: 0 ok, 1 warning,\n"
-	"2 critical, 3 unknown (a source failed, bad config, bad usage).\n";
+    "usage: esra <command> [options]\n"
+    "\n"
+    "Eureka/Swarm reconciliation agent: compares the Eureka registry, the Docker swarm and\n"
+    "swarm DNS, reports poisoned names, stale registrations, orphaned endpoints and replica\n"
+    "drift, and cleans stale instances within strict safety limits.\n"
+    "\n"
+    "commands:\n"
+    "  check      one check cycle, report, exit (cron, CI, monitoring plugins)\n"
+    "  watch      check forever; serve /metrics, /healthz and /status\n"
+    "  preflight  before a release: is each NAME safe to deploy?\n"
+    "  config     check | show the configuration\n"
+    "  version    print the version\n"
+    "\n"
+    "Run `esra <command> --help` for a command's options. Exit codes: 0 ok, 1 warning,\n"
+    "2 critical, 3 unknown (a source failed, bad config, bad usage).\n";
 
 static const char usage_check[] =
-	"usage: esra check [-c FILE] [--format text|json|prometheus] [--output FILE]\n"
-	"                  [--apply] [--service NAME]...\n"
-	"\n"
-	"  -c, --config FILE   configuration (default " DEFAULT_CONFIG " if it exists)\n"
-	"  -f, --format FMT    text (default), json or prometheus\n"
-	"  -o, --output FILE   write the report to FILE atomically (temp file + rename)\n"
-	"      --apply         act on findings (within policy limits) even in mode \"report\"\n"
-	"  -s, --service NAME  only report on this service (repeatable)\n"
-	"  -h, --help          this help\n";
+    "usage: esra check [-c FILE] [--format text|json|prometheus] [--output FILE]\n"
+    "                  [--apply] [--service NAME]...\n"
+    "\n"
+    "  -c, --config FILE   configuration (default " DEFAULT_CONFIG " if it exists)\n"
+    "  -f, --format FMT    text (default), json or prometheus\n"
+    "  -o, --output FILE   write the report to FILE atomically (temp file + rename)\n"
+    "      --apply         act on findings (within policy limits) even in mode \"report\"\n"
+    "  -s, --service NAME  only report on this service (repeatable)\n"
+    "  -h, --help          this help\n";
 
 static const char usage_preflight[] =
-	"usage: esra preflight [-c FILE] [--format text|json] NAME...\n"
-	"\n"
-	"Exit 0 when every NAME is free (or held cleanly by its own service), 2 when one is\n"
-	"poisoned or taken (a clean name is proposed), 3 when it cannot be told.\n"
-	"\n"
-	"  -c, --config FILE   configuration (default " DEFAULT_CONFIG " if it exists)\n"
-	"  -f, --format FMT    text (default) or json\n"
-	"  -h, --help          this help\n";
+    "usage: esra preflight [-c FILE] [--format text|json] NAME...\n"
+    "\n"
+    "Exit 0 when every NAME is free (or held cleanly by its own service), 2 when one is\n"
+    "poisoned or taken (a clean name is proposed), 3 when it cannot be told.\n"
+    "\n"
+    "  -c, --config FILE   configuration (default " DEFAULT_CONFIG " if it exists)\n"
+    "  -f, --format FMT    text (default) or json\n"
+    "  -h, --help          this help\n";
 
 static const char usage_config[] =
-	"usage: esra config check [-c FILE]   validate, exit 0 or 3\n"
-	"       esra config show  [-c FILE]   print the effective configuration\n";
+    "usage: esra config check [-c FILE]   validate, exit 0 or 3\n"
+    "       esra config show  [-c FILE]   print the effective configuration\n";
 
 static const char *default_config(const char *given)
 {
@@ -91,7 +91,8 @@ static void setup_logging(const struct esra_config *cfg)
 {
 	int level = log_level_parse(cfg->log.level);
 
-	log_setup(level < 0 ? ESRA_LOG_INFO : (enum log_level)level, cfg->log.format == CFG_LOG_JSON);
+	log_setup(level < 0 ? ESRA_LOG_INFO : (enum log_level)level,
+	          cfg->log.format == CFG_LOG_JSON);
 }
 
 int agent_write_output(const char *path, const struct buf *text)
@@ -213,11 +214,13 @@ static int run_cycle(const struct esra_config *cfg, const char *command,
 
 static int cmd_check(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"config", required_argument, NULL, 'c'}, {"format", required_argument, NULL, 'f'},
-		{"output", required_argument, NULL, 'o'}, {"apply", no_argument, NULL, 'a'},
-		{"service", required_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0}};
+	static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
+	                                     {"format", required_argument, NULL, 'f'},
+	                                     {"output", required_argument, NULL, 'o'},
+	                                     {"apply", no_argument, NULL, 'a'},
+	                                     {"service", required_argument, NULL, 's'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {NULL, 0, NULL, 0}};
 	const char *path = NULL, *format = "text", *output = NULL;
 	const char **services = calloc((size_t)argc + 1, sizeof(char *));
 	struct cycle_opts co;
@@ -231,13 +234,29 @@ static int cmd_check(int argc, char **argv)
 	memset(&co, 0, sizeof(co));
 	while ((ch = getopt_long(argc, argv, "c:f:o:s:h", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'c': path = optarg; break;
-		case 'f': format = optarg; break;
-		case 'o': output = optarg; break;
-		case 'a': co.apply = true; break;
-		case 's': services[n_services++] = optarg; break;
-		case 'h': fputs(usage_check, stdout); free(services); return 0;
-		default: fputs(usage_check, stderr); free(services); return EXIT_UNKNOWN;
+		case 'c':
+			path = optarg;
+			break;
+		case 'f':
+			format = optarg;
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'a':
+			co.apply = true;
+			break;
+		case 's':
+			services[n_services++] = optarg;
+			break;
+		case 'h':
+			fputs(usage_check, stdout);
+			free(services);
+			return 0;
+		default:
+			fputs(usage_check, stderr);
+			free(services);
+			return EXIT_UNKNOWN;
 		}
 	}
 	if (optind != argc || !format_ok(format, true)) {
@@ -262,9 +281,10 @@ static int cmd_check(int argc, char **argv)
 
 static int cmd_preflight(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"config", required_argument, NULL, 'c'}, {"format", required_argument, NULL, 'f'},
-		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
+	                                     {"format", required_argument, NULL, 'f'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {NULL, 0, NULL, 0}};
 	const char *path = NULL, *format = "text";
 	struct esra_config cfg;
 	struct esra_err err;
@@ -272,10 +292,18 @@ static int cmd_preflight(int argc, char **argv)
 
 	while ((ch = getopt_long(argc, argv, "c:f:h", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'c': path = optarg; break;
-		case 'f': format = optarg; break;
-		case 'h': fputs(usage_preflight, stdout); return 0;
-		default: fputs(usage_preflight, stderr); return EXIT_UNKNOWN;
+		case 'c':
+			path = optarg;
+			break;
+		case 'f':
+			format = optarg;
+			break;
+		case 'h':
+			fputs(usage_preflight, stdout);
+			return 0;
+		default:
+			fputs(usage_preflight, stderr);
+			return EXIT_UNKNOWN;
 		}
 	}
 	if (optind == argc || !format_ok(format, false)) {
@@ -317,9 +345,15 @@ static int cmd_config(int argc, char **argv)
 	optind = 2;
 	while ((ch = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'c': path = optarg; break;
-		case 'h': fputs(usage_config, stdout); return 0;
-		default: fputs(usage_config, stderr); return EXIT_UNKNOWN;
+		case 'c':
+			path = optarg;
+			break;
+		case 'h':
+			fputs(usage_config, stdout);
+			return 0;
+		default:
+			fputs(usage_config, stderr);
+			return EXIT_UNKNOWN;
 		}
 	}
 	if (optind != argc || (strcmp(sub, "check") != 0 && strcmp(sub, "show") != 0)) {

@@ -38,24 +38,24 @@ static void on_hup(int sig)
 /* What the HTTP thread serves; replaced after every cycle under the lock. */
 struct served {
 	pthread_mutex_t lock;
-	char *status_json;     /* last report, NULL before the first cycle */
+	char *status_json; /* last report, NULL before the first cycle */
 	char *metrics;
 	int64_t last_cycle_ms; /* monotonic end of the last cycle */
 	long interval_s;
 };
 
 static const char usage_watch[] =
-	"usage: esra watch [-c FILE] [--interval SECONDS] [--listen ADDR:PORT]\n"
-	"\n"
-	"Runs a check every interval and serves GET /metrics (Prometheus), /healthz and\n"
-	"/status (the last report as JSON). Acts only on findings confirmed in\n"
-	"policy.confirm_cycles consecutive cycles and, with policy.leader_only, only on the\n"
-	"swarm leader. SIGHUP reloads the configuration; SIGTERM or SIGINT stop.\n"
-	"\n"
-	"  -c, --config FILE        configuration (default /etc/esra/esra.conf if it exists)\n"
-	"  -i, --interval SECONDS   overrides watch.interval_seconds\n"
-	"  -l, --listen ADDR:PORT   overrides watch.listen (\"\" = no HTTP endpoint)\n"
-	"  -h, --help               this help\n";
+    "usage: esra watch [-c FILE] [--interval SECONDS] [--listen ADDR:PORT]\n"
+    "\n"
+    "Runs a check every interval and serves GET /metrics (Prometheus), /healthz and\n"
+    "/status (the last report as JSON). Acts only on findings confirmed in\n"
+    "policy.confirm_cycles consecutive cycles and, with policy.leader_only, only on the\n"
+    "swarm leader. SIGHUP reloads the configuration; SIGTERM or SIGINT stop.\n"
+    "\n"
+    "  -c, --config FILE        configuration (default /etc/esra/esra.conf if it exists)\n"
+    "  -i, --interval SECONDS   overrides watch.interval_seconds\n"
+    "  -l, --listen ADDR:PORT   overrides watch.listen (\"\" = no HTTP endpoint)\n"
+    "  -h, --help               this help\n";
 
 static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char *url,
                               const char *method, const char *version, const char *upload,
@@ -93,7 +93,8 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
 			int64_t age = esra_mono_ms() - s->last_cycle_ms;
 			bool ok = s->last_cycle_ms > 0 && age < 3 * s->interval_s * 1000 + 30000;
 			code = ok ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE;
-			body = strdup(ok ? "ok\n" : (s->last_cycle_ms ? "stalled\n" : "starting\n"));
+			body =
+			    strdup(ok ? "ok\n" : (s->last_cycle_ms ? "stalled\n" : "starting\n"));
 		} else {
 			code = MHD_HTTP_NOT_FOUND;
 			body = strdup("not found: try /metrics, /status or /healthz\n");
@@ -163,10 +164,11 @@ static int load(const char *path, struct esra_config *cfg)
 
 int agent_watch(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"config", required_argument, NULL, 'c'}, {"interval", required_argument, NULL, 'i'},
-		{"listen", required_argument, NULL, 'l'}, {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0}};
+	static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
+	                                     {"interval", required_argument, NULL, 'i'},
+	                                     {"listen", required_argument, NULL, 'l'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {NULL, 0, NULL, 0}};
 	const char *path = NULL, *listen_opt = NULL;
 	long interval_opt = 0;
 	struct esra_config cfg;
@@ -181,7 +183,9 @@ int agent_watch(int argc, char **argv)
 
 	while ((ch = getopt_long(argc, argv, "c:i:l:h", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'c': path = optarg; break;
+		case 'c':
+			path = optarg;
+			break;
 		case 'i':
 			interval_opt = strtol(optarg, &end, 10);
 			if (*end != '\0' || interval_opt < 1 || interval_opt > 86400) {
@@ -189,9 +193,15 @@ int agent_watch(int argc, char **argv)
 				return EXIT_UNKNOWN;
 			}
 			break;
-		case 'l': listen_opt = optarg; break;
-		case 'h': fputs(usage_watch, stdout); return 0;
-		default: fputs(usage_watch, stderr); return EXIT_UNKNOWN;
+		case 'l':
+			listen_opt = optarg;
+			break;
+		case 'h':
+			fputs(usage_watch, stdout);
+			return 0;
+		default:
+			fputs(usage_watch, stderr);
+			return EXIT_UNKNOWN;
 		}
 	}
 	if (optind != argc) {
@@ -269,8 +279,8 @@ int agent_watch(int argc, char **argv)
 				buf_free(&js);
 				buf_free(&prom);
 				log_info("cycle: %s, %zu findings, %zu actions, %.2fs",
-				         finding_severity_name(rep.status), rep.findings.n, rep.n_actions,
-				         rep.duration_s);
+				         finding_severity_name(rep.status), rep.findings.n,
+				         rep.n_actions, rep.duration_s);
 			}
 			report_free(&rep);
 			nap_until(start + interval * 1000);

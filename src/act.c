@@ -83,11 +83,12 @@ int act_plan(const struct act_input *in, struct act_plan *out, struct esra_err *
 		it->f = f;
 		it->kind = (mode == CFG_MODE_FLAG || f->suggested_action == NULL ||
 		            strcmp(f->suggested_action, "deregister") != 0)
-		                   ? ACT_FLAG
-		                   : ACT_DEREGISTER;
+		               ? ACT_FLAG
+		               : ACT_DEREGISTER;
 		it->in = model_reg_find(in->reg, f->app, f->instance_id);
 		it->go = true;
-		snprintf(it->reason, sizeof(it->reason), "%s", f->remedy ? f->remedy : "stale instance");
+		snprintf(it->reason, sizeof(it->reason), "%s",
+		         f->remedy ? f->remedy : "stale instance");
 		if (it->in == NULL) {
 			refuse(it, "instance not in this cycle's registry");
 			continue;
@@ -109,8 +110,10 @@ int act_plan(const struct act_input *in, struct act_plan *out, struct esra_err *
 		if (in->seen_cycles != NULL) {
 			unsigned seen = in->seen_cycles(in->seen_ud, f->key);
 			if (seen < (unsigned)cfg->policy.confirm_cycles) {
-				refuse(it, "seen in %u of %ld consecutive cycles (policy.confirm_cycles)",
-				       seen, cfg->policy.confirm_cycles);
+				refuse(
+				    it,
+				    "seen in %u of %ld consecutive cycles (policy.confirm_cycles)",
+				    seen, cfg->policy.confirm_cycles);
 				continue;
 			}
 		}
@@ -132,16 +135,19 @@ int act_plan(const struct act_input *in, struct act_plan *out, struct esra_err *
 			refuse(it, "last UP instance of %s (policy.allow_empty_app)", it->in->app);
 			continue;
 		}
-		if (done_app[app] >= frac_cap(in->reg->apps[app].count, cfg->policy.max_fraction_per_app)) {
-			refuse(it, "%zu of %zu instances of %s already acted on this cycle "
-			           "(policy.max_fraction_per_app %.2f)",
+		if (done_app[app] >=
+		    frac_cap(in->reg->apps[app].count, cfg->policy.max_fraction_per_app)) {
+			refuse(it,
+			       "%zu of %zu instances of %s already acted on this cycle "
+			       "(policy.max_fraction_per_app %.2f)",
 			       done_app[app], in->reg->apps[app].count, it->in->app,
 			       cfg->policy.max_fraction_per_app);
 			continue;
 		}
 		if (done_total >= reg_cap) {
-			refuse(it, "%zu of %zu registry instances already acted on this cycle "
-			           "(policy.max_fraction_registry %.2f)",
+			refuse(it,
+			       "%zu of %zu registry instances already acted on this cycle "
+			       "(policy.max_fraction_registry %.2f)",
 			       done_total, in->reg->n_inst, cfg->policy.max_fraction_registry);
 			continue;
 		}
@@ -308,10 +314,10 @@ static int send_write(const struct act_exec *ex, const struct act_item *it, size
 			*status = 0;
 			esra_err_clear(e);
 			rc = it->kind == ACT_DEREGISTER
-			             ? eureka_delete_instance(ex->eu, p, it->f->app, it->f->instance_id,
-			                                      status, e)
-			             : eureka_set_status(ex->eu, p, it->f->app, it->f->instance_id,
-			                                 EU_OUT_OF_SERVICE, status, e);
+			         ? eureka_delete_instance(ex->eu, p, it->f->app, it->f->instance_id,
+			                                  status, e)
+			         : eureka_set_status(ex->eu, p, it->f->app, it->f->instance_id,
+			                             EU_OUT_OF_SERVICE, status, e);
 			*peer_used = p;
 			if (!retryable(rc, *status))
 				return rc;
@@ -329,7 +335,8 @@ static const char *recheck(const struct act_exec *ex, const struct act_input *in
 	struct esra_err e;
 	const struct eu_instance *x;
 	const char *why = NULL;
-	int rc = eureka_get_instance(ex->eu, ex->first_peer, it->f->app, it->f->instance_id, &one, &e);
+	int rc =
+	    eureka_get_instance(ex->eu, ex->first_peer, it->f->app, it->f->instance_id, &one, &e);
 
 	if (rc == ESRA_ENOTFOUND)
 		return "already gone from the registry";
@@ -363,8 +370,10 @@ int act_execute(const struct act_exec *ex, const struct act_input *in, struct ac
 		fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
 		if (fd < 0) {
 			audit_broken = true;
-			snprintf(audit_err, sizeof(audit_err), "audit log %s cannot be written (%s): "
-			         "nothing is sent", path, strerror(errno));
+			snprintf(audit_err, sizeof(audit_err),
+			         "audit log %s cannot be written (%s): "
+			         "nothing is sent",
+			         path, strerror(errno));
 		}
 	}
 	for (size_t i = 0; i < plan->n; i++) {
@@ -379,11 +388,13 @@ int act_execute(const struct act_exec *ex, const struct act_input *in, struct ac
 
 		if (audit_broken)
 			refuse(it, "%s", audit_err);
-		if (!audit_broken &&
-		    audit(fd, ex, it, "before", it->go ? "planned" : "skipped", it->reason, 0, -1) != 0) {
+		if (!audit_broken && audit(fd, ex, it, "before", it->go ? "planned" : "skipped",
+		                           it->reason, 0, -1) != 0) {
 			audit_broken = true;
-			snprintf(audit_err, sizeof(audit_err), "audit log %s cannot be written (%s): "
-			         "nothing more is sent", path, strerror(errno));
+			snprintf(audit_err, sizeof(audit_err),
+			         "audit log %s cannot be written (%s): "
+			         "nothing more is sent",
+			         path, strerror(errno));
 			refuse(it, "%s", audit_err);
 		}
 		snprintf(why, sizeof(why), "%s", it->reason);
@@ -394,12 +405,14 @@ int act_execute(const struct act_exec *ex, const struct act_input *in, struct ac
 			} else {
 				int rc = send_write(ex, it, &peer, &status, &e);
 				bool on_written = false;
-				if (rc == ESRA_OK && (status == 200 || status == 204 ||
-				                      (status == 404 && it->kind == ACT_DEREGISTER))) {
+				if (rc == ESRA_OK &&
+				    (status == 200 || status == 204 ||
+				     (status == 404 && it->kind == ACT_DEREGISTER))) {
 					agree = verify(ex, it, peer, &on_written);
 					res = on_written ? ACT_DONE : ACT_FAILED;
 					snprintf(why, sizeof(why), "%s on %s (HTTP %ld)%s",
-					         on_written ? "verified" : "not visible after the write",
+					         on_written ? "verified"
+					                    : "not visible after the write",
 					         eureka_peer_url(ex->eu, peer), status,
 					         agree ? ", every peer agrees"
 					               : ", the peers do not agree yet");
@@ -414,12 +427,16 @@ int act_execute(const struct act_exec *ex, const struct act_input *in, struct ac
 			}
 		}
 		if (fd >= 0 && !audit_broken &&
-		    audit(fd, ex, it, "after", res == ACT_DONE ? "done" : res == ACT_FAILED ? "failed"
-		                                                                       : "skipped",
+		    audit(fd, ex, it, "after",
+		          res == ACT_DONE     ? "done"
+		          : res == ACT_FAILED ? "failed"
+		                              : "skipped",
 		          why, status, agree) != 0) {
 			audit_broken = true;
-			snprintf(audit_err, sizeof(audit_err), "audit log %s cannot be written (%s): "
-			         "nothing more is sent", path, strerror(errno));
+			snprintf(audit_err, sizeof(audit_err),
+			         "audit log %s cannot be written (%s): "
+			         "nothing more is sent",
+			         path, strerror(errno));
 		}
 		memset(&ra, 0, sizeof(ra));
 		ra.action = kind_name(it->kind);

@@ -17,10 +17,10 @@ enum act_kind { ACT_DEREGISTER = 0, ACT_FLAG };
 
 struct act_item {
 	enum act_kind kind;
-	const struct finding *f;        /* the stale_instance finding (borrowed) */
-	const struct eu_instance *in;   /* the instance in the cycle's registry (borrowed) */
-	bool go;                        /* planned to be sent */
-	char reason[200];               /* why it is refused, or what it is for */
+	const struct finding *f;      /* the stale_instance finding (borrowed) */
+	const struct eu_instance *in; /* the instance in the cycle's registry (borrowed) */
+	bool go;                      /* planned to be sent */
+	char reason[200];             /* why it is refused, or what it is for */
 };
 
 struct act_plan {
@@ -30,10 +30,10 @@ struct act_plan {
 
 struct act_input {
 	const struct esra_config *cfg;
-	bool apply;                 /* --apply */
-	bool sources_complete;      /* every source (every Eureka peer, Docker, DNS) read fully */
-	const char *incomplete;     /* which one was not, for the reason text */
-	bool leader;                /* this node is the swarm leader */
+	bool apply;             /* --apply */
+	bool sources_complete;  /* every source (every Eureka peer, Docker, DNS) read fully */
+	const char *incomplete; /* which one was not, for the reason text */
+	bool leader;            /* this node is the swarm leader */
 	const struct eu_registry *reg;
 	const struct finding_list *findings;
 	/* watch mode: consecutive cycles a finding key has been seen; NULL = not applied */
@@ -52,9 +52,9 @@ void act_plan_free(struct act_plan *p);
 
 struct act_exec {
 	struct eureka *eu;
-	size_t first_peer;          /* the peer that answered this cycle's read */
-	const char *node;           /* for the audit log */
-	long verify_wait_ms;        /* bound on waiting for every peer to show the write */
+	size_t first_peer;   /* the peer that answered this cycle's read */
+	const char *node;    /* for the audit log */
+	long verify_wait_ms; /* bound on waiting for every peer to show the write */
 };
 
 /* Execute the plan (items with go) and append one report action per item (done, skipped

@@ -86,7 +86,6 @@ int buf_printf(struct buf *b, const char *fmt, ...)
 	return ESRA_OK;
 }
 
-
 int buf_json_str(struct buf *b, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -95,11 +94,21 @@ int buf_json_str(struct buf *b, const char *s)
 	for (const unsigned char *p = (const unsigned char *)s; rc == 0 && p && *p; p++) {
 		char esc[7];
 		switch (*p) {
-		case '"': rc = buf_append(b, "\\\"", 2); break;
-		case '\\': rc = buf_append(b, "\\\\", 2); break;
-		case '\n': rc = buf_append(b, "\\n", 2); break;
-		case '\r': rc = buf_append(b, "\\r", 2); break;
-		case '\t': rc = buf_append(b, "\\t", 2); break;
+		case '"':
+			rc = buf_append(b, "\\\"", 2);
+			break;
+		case '\\':
+			rc = buf_append(b, "\\\\", 2);
+			break;
+		case '\n':
+			rc = buf_append(b, "\\n", 2);
+			break;
+		case '\r':
+			rc = buf_append(b, "\\r", 2);
+			break;
+		case '\t':
+			rc = buf_append(b, "\\t", 2);
+			break;
 		default:
 			if (*p < 0x20 || *p == 0x7f) {
 				memcpy(esc, "\\u00", 4);

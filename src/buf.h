@@ -6,7 +6,7 @@
 #include "common.h"
 
 struct buf {
-	char *data;   /* always NUL-terminated after a successful append (if non-NULL) */
+	char *data; /* always NUL-terminated after a successful append (if non-NULL) */
 	size_t len;
 	size_t cap;
 	size_t limit; /* 0 = no cap */

@@ -17,12 +17,12 @@ extern char **environ;
 enum ktype { K_STR, K_INT, K_BOOL, K_FLOAT, K_STRLIST, K_PAIRS, K_ENUM };
 
 struct key {
-	const char *path;   /* "group.name" */
+	const char *path; /* "group.name" */
 	enum ktype type;
 	size_t off;
-	const char *def_s;  /* K_STR, K_ENUM (the default name), K_STRLIST (one element or NULL) */
-	double def_n;       /* K_INT, K_BOOL, K_FLOAT */
-	double min, max;    /* numeric bounds (inclusive) */
+	const char *def_s; /* K_STR, K_ENUM (the default name), K_STRLIST (one element or NULL) */
+	double def_n;      /* K_INT, K_BOOL, K_FLOAT */
+	double min, max;   /* numeric bounds (inclusive) */
 	const char *const *names; /* K_ENUM values, NULL-terminated */
 };
 
@@ -34,39 +34,42 @@ static const char *const log_levels[] = {"error", "warn", "info", "debug", NULL}
 
 /* THE key table: one row per configuration key of SPEC section 3. */
 static const struct key keys[] = {
-	{"eureka.urls", K_STRLIST, OFF(eureka.urls), "http://eureka:8761/eureka/", 0, 0, 0, NULL},
-	{"eureka.format", K_ENUM, OFF(eureka.format), "json", 0, 0, 0, formats},
-	{"eureka.timeout_ms", K_INT, OFF(eureka.timeout_ms), NULL, 5000, 1, 600000, NULL},
-	{"docker.host", K_STR, OFF(docker.host), "unix:///var/run/docker.sock", 0, 0, 0, NULL},
-	{"docker.tls_verify", K_BOOL, OFF(docker.tls_verify), NULL, 0, 0, 1, NULL},
-	{"docker.cert_path", K_STR, OFF(docker.cert_path), "", 0, 0, 0, NULL},
-	{"docker.timeout_ms", K_INT, OFF(docker.timeout_ms), NULL, 5000, 1, 600000, NULL},
-	{"dns.server", K_STR, OFF(dns.server), "127.0.0.11", 0, 0, 0, NULL},
-	{"dns.port", K_INT, OFF(dns.port), NULL, 53, 1, 65535, NULL},
-	{"dns.timeout_ms", K_INT, OFF(dns.timeout_ms), NULL, 1000, 1, 60000, NULL},
-	{"dns.attempts", K_INT, OFF(dns.attempts), NULL, 2, 1, 10, NULL},
-	{"dns.netns", K_STR, OFF(dns.netns), "", 0, 0, 0, NULL},
-	{"swarm.networks", K_STRLIST, OFF(swarm.networks), NULL, 0, 0, 0, NULL},
-	{"swarm.stack_prefix", K_STR, OFF(swarm.stack_prefix), "", 0, 0, 0, NULL},
-	{"names.map", K_PAIRS, OFF(names.map), NULL, 0, 0, 0, NULL},
-	{"names.rename_pattern", K_STR, OFF(names.rename_pattern), "{name}-new", 0, 0, 0, NULL},
-	{"names.expect_registered", K_STRLIST, OFF(names.expect_registered), NULL, 0, 0, 0, NULL},
-	{"probe.tcp", K_BOOL, OFF(probe.tcp), NULL, 0, 0, 1, NULL},
-	{"probe.timeout_ms", K_INT, OFF(probe.timeout_ms), NULL, 1000, 1, 60000, NULL},
-	{"policy.mode", K_ENUM, OFF(policy.mode), "report", 0, 0, 0, modes},
-	{"policy.grace_seconds", K_INT, OFF(policy.grace_seconds), NULL, 120, 0, 86400 * 7, NULL},
-	{"policy.history_seconds", K_INT, OFF(policy.history_seconds), NULL, 3600, 0, 86400 * 30, NULL},
-	{"policy.confirm_cycles", K_INT, OFF(policy.confirm_cycles), NULL, 3, 1, 1000, NULL},
-	{"policy.max_actions_per_run", K_INT, OFF(policy.max_actions_per_run), NULL, 5, 0, 100000, NULL},
-	{"policy.max_fraction_per_app", K_FLOAT, OFF(policy.max_fraction_per_app), NULL, 0.34, 0, 1, NULL},
-	{"policy.max_fraction_registry", K_FLOAT, OFF(policy.max_fraction_registry), NULL, 0.15, 0, 1, NULL},
-	{"policy.allow_empty_app", K_BOOL, OFF(policy.allow_empty_app), NULL, 0, 0, 1, NULL},
-	{"policy.leader_only", K_BOOL, OFF(policy.leader_only), NULL, 1, 0, 1, NULL},
-	{"policy.audit_log", K_STR, OFF(policy.audit_log), "", 0, 0, 0, NULL},
-	{"watch.interval_seconds", K_INT, OFF(watch.interval_seconds), NULL, 30, 1, 86400, NULL},
-	{"watch.listen", K_STR, OFF(watch.listen), "127.0.0.1:9477", 0, 0, 0, NULL},
-	{"log.level", K_ENUM, OFF(log.level), "info", 0, 0, 0, log_levels},
-	{"log.format", K_ENUM, OFF(log.format), "text", 0, 0, 0, log_formats},
+    {"eureka.urls", K_STRLIST, OFF(eureka.urls), "http://eureka:8761/eureka/", 0, 0, 0, NULL},
+    {"eureka.format", K_ENUM, OFF(eureka.format), "json", 0, 0, 0, formats},
+    {"eureka.timeout_ms", K_INT, OFF(eureka.timeout_ms), NULL, 5000, 1, 600000, NULL},
+    {"docker.host", K_STR, OFF(docker.host), "unix:///var/run/docker.sock", 0, 0, 0, NULL},
+    {"docker.tls_verify", K_BOOL, OFF(docker.tls_verify), NULL, 0, 0, 1, NULL},
+    {"docker.cert_path", K_STR, OFF(docker.cert_path), "", 0, 0, 0, NULL},
+    {"docker.timeout_ms", K_INT, OFF(docker.timeout_ms), NULL, 5000, 1, 600000, NULL},
+    {"dns.server", K_STR, OFF(dns.server), "127.0.0.11", 0, 0, 0, NULL},
+    {"dns.port", K_INT, OFF(dns.port), NULL, 53, 1, 65535, NULL},
+    {"dns.timeout_ms", K_INT, OFF(dns.timeout_ms), NULL, 1000, 1, 60000, NULL},
+    {"dns.attempts", K_INT, OFF(dns.attempts), NULL, 2, 1, 10, NULL},
+    {"dns.netns", K_STR, OFF(dns.netns), "", 0, 0, 0, NULL},
+    {"swarm.networks", K_STRLIST, OFF(swarm.networks), NULL, 0, 0, 0, NULL},
+    {"swarm.stack_prefix", K_STR, OFF(swarm.stack_prefix), "", 0, 0, 0, NULL},
+    {"names.map", K_PAIRS, OFF(names.map), NULL, 0, 0, 0, NULL},
+    {"names.rename_pattern", K_STR, OFF(names.rename_pattern), "{name}-new", 0, 0, 0, NULL},
+    {"names.expect_registered", K_STRLIST, OFF(names.expect_registered), NULL, 0, 0, 0, NULL},
+    {"probe.tcp", K_BOOL, OFF(probe.tcp), NULL, 0, 0, 1, NULL},
+    {"probe.timeout_ms", K_INT, OFF(probe.timeout_ms), NULL, 1000, 1, 60000, NULL},
+    {"policy.mode", K_ENUM, OFF(policy.mode), "report", 0, 0, 0, modes},
+    {"policy.grace_seconds", K_INT, OFF(policy.grace_seconds), NULL, 120, 0, 86400 * 7, NULL},
+    {"policy.history_seconds", K_INT, OFF(policy.history_seconds), NULL, 3600, 0, 86400 * 30, NULL},
+    {"policy.confirm_cycles", K_INT, OFF(policy.confirm_cycles), NULL, 3, 1, 1000, NULL},
+    {"policy.max_actions_per_run", K_INT, OFF(policy.max_actions_per_run), NULL, 5, 0, 100000,
+     NULL},
+    {"policy.max_fraction_per_app", K_FLOAT, OFF(policy.max_fraction_per_app), NULL, 0.34, 0, 1,
+     NULL},
+    {"policy.max_fraction_registry", K_FLOAT, OFF(policy.max_fraction_registry), NULL, 0.15, 0, 1,
+     NULL},
+    {"policy.allow_empty_app", K_BOOL, OFF(policy.allow_empty_app), NULL, 0, 0, 1, NULL},
+    {"policy.leader_only", K_BOOL, OFF(policy.leader_only), NULL, 1, 0, 1, NULL},
+    {"policy.audit_log", K_STR, OFF(policy.audit_log), "", 0, 0, 0, NULL},
+    {"watch.interval_seconds", K_INT, OFF(watch.interval_seconds), NULL, 30, 1, 86400, NULL},
+    {"watch.listen", K_STR, OFF(watch.listen), "127.0.0.1:9477", 0, 0, 0, NULL},
+    {"log.level", K_ENUM, OFF(log.level), "info", 0, 0, 0, log_levels},
+    {"log.format", K_ENUM, OFF(log.format), "text", 0, 0, 0, log_formats},
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -86,7 +89,7 @@ struct loadctx {
 };
 
 static void problem(struct loadctx *c, int line, const char *key, const char *fmt, ...)
-	ESRA_PRINTF(4, 5);
+    ESRA_PRINTF(4, 5);
 
 static void problem(struct loadctx *c, int line, const char *key, const char *fmt, ...)
 {
@@ -212,16 +215,27 @@ int cfg_defaults(struct esra_config *cfg, struct esra_err *err)
 		const struct key *k = &keys[i];
 		int rc = ESRA_OK;
 		switch (k->type) {
-		case K_STR: rc = set_str(field(cfg, k), k->def_s); break;
-		case K_INT: *(long *)field(cfg, k) = (long)k->def_n; break;
-		case K_BOOL: *(bool *)field(cfg, k) = k->def_n != 0; break;
-		case K_FLOAT: *(double *)field(cfg, k) = k->def_n; break;
-		case K_ENUM: rc = set_enum(cfg, k, k->def_s); break;
+		case K_STR:
+			rc = set_str(field(cfg, k), k->def_s);
+			break;
+		case K_INT:
+			*(long *)field(cfg, k) = (long)k->def_n;
+			break;
+		case K_BOOL:
+			*(bool *)field(cfg, k) = k->def_n != 0;
+			break;
+		case K_FLOAT:
+			*(double *)field(cfg, k) = k->def_n;
+			break;
+		case K_ENUM:
+			rc = set_enum(cfg, k, k->def_s);
+			break;
 		case K_STRLIST:
 			if (k->def_s != NULL)
 				rc = strlist_add(field(cfg, k), k->def_s);
 			break;
-		case K_PAIRS: break;
+		case K_PAIRS:
+			break;
 		}
 		if (rc != ESRA_OK) {
 			cfg_free(cfg);
@@ -234,13 +248,20 @@ int cfg_defaults(struct esra_config *cfg, struct esra_err *err)
 static const char *type_name(enum ktype t)
 {
 	switch (t) {
-	case K_STR: return "a string";
-	case K_INT: return "an integer";
-	case K_BOOL: return "a boolean (true or false)";
-	case K_FLOAT: return "a number";
-	case K_STRLIST: return "a list of strings [ \"...\", ... ]";
-	case K_PAIRS: return "a list of pairs ( (\"APP\", \"service\"), ... )";
-	case K_ENUM: return "a string";
+	case K_STR:
+		return "a string";
+	case K_INT:
+		return "an integer";
+	case K_BOOL:
+		return "a boolean (true or false)";
+	case K_FLOAT:
+		return "a number";
+	case K_STRLIST:
+		return "a list of strings [ \"...\", ... ]";
+	case K_PAIRS:
+		return "a list of pairs ( (\"APP\", \"service\"), ... )";
+	case K_ENUM:
+		return "a string";
 	}
 	return "?";
 }
@@ -337,7 +358,8 @@ static void read_setting(struct loadctx *c, const struct key *k, config_setting_
 			int n = config_setting_length(s);
 			free_pairs(l);
 			if (n > ESRA_MAX_CONFIG_LIST) {
-				problem(c, line, k->path, "more than %d entries", ESRA_MAX_CONFIG_LIST);
+				problem(c, line, k->path, "more than %d entries",
+				        ESRA_MAX_CONFIG_LIST);
 				return;
 			}
 			l->v = calloc((size_t)n + 1, sizeof(*l->v));
@@ -354,10 +376,13 @@ static void read_setting(struct loadctx *c, const struct key *k, config_setting_
 					a = config_setting_get_elem(e, 0);
 					b = config_setting_get_elem(e, 1);
 				}
-				if (a == NULL || b == NULL || config_setting_type(a) != CONFIG_TYPE_STRING ||
+				if (a == NULL || b == NULL ||
+				    config_setting_type(a) != CONFIG_TYPE_STRING ||
 				    config_setting_type(b) != CONFIG_TYPE_STRING) {
-					problem(c, (int)config_setting_source_line(e), k->path,
-					        "entry %d must be a pair (\"EUREKA-APP\", \"service\")", i + 1);
+					problem(
+					    c, (int)config_setting_source_line(e), k->path,
+					    "entry %d must be a pair (\"EUREKA-APP\", \"service\")",
+					    i + 1);
 					continue;
 				}
 				l->v[l->n].from = strdup(config_setting_get_string(a));
@@ -519,7 +544,8 @@ static void validate(struct loadctx *c)
 	for (size_t i = 0; i < cfg->eureka.urls.n; i++) {
 		const char *u = cfg->eureka.urls.v[i];
 		if (!has_prefix(u, "http://") && !has_prefix(u, "https://"))
-			problem(c, 0, "eureka.urls", "\"%s\" must start with http:// or https://", u);
+			problem(c, 0, "eureka.urls", "\"%s\" must start with http:// or https://",
+			        u);
 		else if (strlen(u) >= ESRA_MAX_STRING - 64)
 			problem(c, 0, "eureka.urls", "URL too long");
 	}
@@ -530,8 +556,8 @@ static void validate(struct loadctx *c)
 		problem(c, 0, "dns.server", "\"%s\" is not an IPv4 address", cfg->dns.server);
 	if (cfg->dns.netns[0] != '\0' && cfg->dns.netns[0] != '/' &&
 	    !(has_prefix(cfg->dns.netns, "container:") && cfg->dns.netns[10] != '\0'))
-		problem(c, 0, "dns.netns", "\"%s\" must be \"\", /proc/PID/ns/net or container:NAME",
-		        cfg->dns.netns);
+		problem(c, 0, "dns.netns",
+		        "\"%s\" must be \"\", /proc/PID/ns/net or container:NAME", cfg->dns.netns);
 	if (strstr(cfg->names.rename_pattern, "{name}") == NULL)
 		problem(c, 0, "names.rename_pattern", "must contain {name}");
 	{
@@ -541,7 +567,8 @@ static void validate(struct loadctx *c)
 		if (cfg->watch.listen[0] != '\0' && /* "" = no HTTP endpoint */
 		    (colon == NULL || colon == cfg->watch.listen || *end != '\0' || port < 0 ||
 		     port > 65535))
-			problem(c, 0, "watch.listen", "\"%s\" must be ADDR:PORT", cfg->watch.listen);
+			problem(c, 0, "watch.listen", "\"%s\" must be ADDR:PORT",
+			        cfg->watch.listen);
 	}
 	if (cfg->docker.tls_verify && cfg->docker.cert_path[0] == '\0') {
 		/* the docker CLI's default certificate folder */
@@ -563,7 +590,8 @@ static int finish(struct loadctx *c)
 		if (c->count > 1) {
 			char first[sizeof(c->err->msg)];
 			memcpy(first, c->err->msg, sizeof(first));
-			esra_err_set(c->err, ESRA_ECONFIG, "%.200s (and %d more)", first, c->count - 1);
+			esra_err_set(c->err, ESRA_ECONFIG, "%.200s (and %d more)", first,
+			             c->count - 1);
 		}
 		cfg_free(c->cfg);
 		return ESRA_ECONFIG;
@@ -610,8 +638,8 @@ static int load(struct esra_config *cfg, const char *text, const char *path, con
 	return finish(&c);
 }
 
-int cfg_load(struct esra_config *cfg, const char *path, const char *const *env, struct buf *problems,
-             struct esra_err *err)
+int cfg_load(struct esra_config *cfg, const char *path, const char *const *env,
+             struct buf *problems, struct esra_err *err)
 {
 	return load(cfg, NULL, path, env, problems, err);
 }
@@ -621,7 +649,6 @@ int cfg_load_string(struct esra_config *cfg, const char *text, const char *path,
 {
 	return load(cfg, text, path != NULL ? path : "config", env, problems, err);
 }
-
 
 static int dump_str(struct buf *out, const char *s)
 {
@@ -726,14 +753,16 @@ int cfg_docker_endpoint(const struct esra_config *cfg, char *base, size_t basesz
 	sock[0] = '\0';
 	if (has_prefix(h, "unix://")) {
 		if (strlen(h + 7) >= socksz || h[7] != '/')
-			return esra_err_set(err, ESRA_ECONFIG, "docker.host \"%s\": bad socket path", h);
+			return esra_err_set(err, ESRA_ECONFIG,
+			                    "docker.host \"%s\": bad socket path", h);
 		snprintf(sock, socksz, "%s", h + 7);
 		snprintf(base, basesz, "http://localhost");
 		return ESRA_OK;
 	}
 	if (has_prefix(h, "tcp://")) {
 		*tls = cfg->docker.tls_verify || cfg->docker.cert_path[0] != '\0';
-		if ((size_t)snprintf(base, basesz, "%s://%s", *tls ? "https" : "http", h + 6) >= basesz)
+		if ((size_t)snprintf(base, basesz, "%s://%s", *tls ? "https" : "http", h + 6) >=
+		    basesz)
 			return esra_err_set(err, ESRA_ECONFIG, "docker.host \"%s\": too long", h);
 		/* drop a trailing slash */
 		if (base[strlen(base) - 1] == '/')

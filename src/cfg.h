@@ -27,7 +27,7 @@ struct cfg_pairlist {
 struct esra_config {
 	struct {
 		struct cfg_strlist urls;
-		int format;          /* enum cfg_format */
+		int format; /* enum cfg_format */
 		long timeout_ms;
 	} eureka;
 	struct {
@@ -57,7 +57,7 @@ struct esra_config {
 		long timeout_ms;
 	} probe;
 	struct {
-		int mode;            /* enum cfg_policy_mode */
+		int mode; /* enum cfg_policy_mode */
 		long grace_seconds, history_seconds, confirm_cycles, max_actions_per_run;
 		double max_fraction_per_app, max_fraction_registry;
 		bool allow_empty_app, leader_only;
@@ -69,9 +69,9 @@ struct esra_config {
 	} watch;
 	struct {
 		char *level;
-		int format;          /* enum cfg_log_format */
+		int format; /* enum cfg_log_format */
 	} log;
-	char *source;            /* the file read, NULL when only defaults */
+	char *source; /* the file read, NULL when only defaults */
 };
 
 /* Defaults only (no file, no environment). */
@@ -92,7 +92,7 @@ int cfg_dump(const struct esra_config *cfg, struct buf *out) ESRA_WUR;
 /* Split a docker.host into a curl base URL and unix socket: "unix:///x.sock" -> base
  * "http://localhost", socket "/x.sock"; "tcp://h:2376" -> "https://h:2376" when TLS is used
  * (tls_verify or cert_path set), else "http://h:2376". Strings go into the given buffers. */
-int cfg_docker_endpoint(const struct esra_config *cfg, char *base, size_t basesz,
-                        char *sock, size_t socksz, bool *tls, struct esra_err *err) ESRA_WUR;
+int cfg_docker_endpoint(const struct esra_config *cfg, char *base, size_t basesz, char *sock,
+                        size_t socksz, bool *tls, struct esra_err *err) ESRA_WUR;
 
 #endif

@@ -46,22 +46,38 @@ void esra_err_clear(struct esra_err *err)
 const char *esra_strerror(int code)
 {
 	switch (code) {
-	case ESRA_OK: return "ok";
-	case ESRA_EINVAL: return "invalid argument";
-	case ESRA_ENOMEM: return "out of memory";
-	case ESRA_ECONFIG: return "configuration error";
-	case ESRA_ECONNECT: return "connection failed";
-	case ESRA_ETIMEOUT: return "timed out";
-	case ESRA_EHTTP: return "unexpected HTTP status";
-	case ESRA_ENOTREADY: return "server not ready";
-	case ESRA_EAUTH: return "authentication failed";
-	case ESRA_ENOTFOUND: return "not found";
-	case ESRA_EPARSE: return "malformed payload";
-	case ESRA_ETOOLARGE: return "too large";
-	case ESRA_ENOTMANAGER: return "not a swarm manager";
-	case ESRA_EDNS: return "DNS failure";
-	case ESRA_EIO: return "I/O error";
-	case ESRA_EREFUSED: return "refused by a safety rule";
+	case ESRA_OK:
+		return "ok";
+	case ESRA_EINVAL:
+		return "invalid argument";
+	case ESRA_ENOMEM:
+		return "out of memory";
+	case ESRA_ECONFIG:
+		return "configuration error";
+	case ESRA_ECONNECT:
+		return "connection failed";
+	case ESRA_ETIMEOUT:
+		return "timed out";
+	case ESRA_EHTTP:
+		return "unexpected HTTP status";
+	case ESRA_ENOTREADY:
+		return "server not ready";
+	case ESRA_EAUTH:
+		return "authentication failed";
+	case ESRA_ENOTFOUND:
+		return "not found";
+	case ESRA_EPARSE:
+		return "malformed payload";
+	case ESRA_ETOOLARGE:
+		return "too large";
+	case ESRA_ENOTMANAGER:
+		return "not a swarm manager";
+	case ESRA_EDNS:
+		return "DNS failure";
+	case ESRA_EIO:
+		return "I/O error";
+	case ESRA_EREFUSED:
+		return "refused by a safety rule";
 	}
 	return "unknown error";
 }

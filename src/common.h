@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ESRA_WUR __attribute__((warn_unused_result))
+#define ESRA_WUR          __attribute__((warn_unused_result))
 #define ESRA_PRINTF(a, b) __attribute__((format(printf, a, b)))
 
 /* File-local helpers that unit tests need are marked ESRA_STATIC: `static` in the product,
@@ -22,21 +22,21 @@
 /* Status codes: 0 is success, every failure is negative. */
 enum esra_status {
 	ESRA_OK = 0,
-	ESRA_EINVAL = -1,      /* bad argument or usage */
-	ESRA_ENOMEM = -2,      /* out of memory */
-	ESRA_ECONFIG = -3,     /* configuration file or environment is wrong */
-	ESRA_ECONNECT = -4,    /* could not connect, or the transfer broke */
-	ESRA_ETIMEOUT = -5,    /* a source did not answer in time */
-	ESRA_EHTTP = -6,       /* an HTTP status the caller did not expect */
-	ESRA_ENOTREADY = -7,   /* Eureka answered 403: server not ready (never "empty") */
-	ESRA_EAUTH = -8,       /* 401: credentials missing or wrong */
-	ESRA_ENOTFOUND = -9,   /* 404, or a name that does not exist */
-	ESRA_EPARSE = -10,     /* a payload is malformed */
-	ESRA_ETOOLARGE = -11,  /* a payload or value is over its cap in limits.h */
-	ESRA_ENOTMANAGER = -12,/* Docker: this node is not a swarm manager (503) */
-	ESRA_EDNS = -13,       /* DNS could not be asked at all */
-	ESRA_EIO = -14,        /* a local file or system call failed */
-	ESRA_EREFUSED = -15,   /* a safety rule refused an action */
+	ESRA_EINVAL = -1,       /* bad argument or usage */
+	ESRA_ENOMEM = -2,       /* out of memory */
+	ESRA_ECONFIG = -3,      /* configuration file or environment is wrong */
+	ESRA_ECONNECT = -4,     /* could not connect, or the transfer broke */
+	ESRA_ETIMEOUT = -5,     /* a source did not answer in time */
+	ESRA_EHTTP = -6,        /* an HTTP status the caller did not expect */
+	ESRA_ENOTREADY = -7,    /* Eureka answered 403: server not ready (never "empty") */
+	ESRA_EAUTH = -8,        /* 401: credentials missing or wrong */
+	ESRA_ENOTFOUND = -9,    /* 404, or a name that does not exist */
+	ESRA_EPARSE = -10,      /* a payload is malformed */
+	ESRA_ETOOLARGE = -11,   /* a payload or value is over its cap in limits.h */
+	ESRA_ENOTMANAGER = -12, /* Docker: this node is not a swarm manager (503) */
+	ESRA_EDNS = -13,        /* DNS could not be asked at all */
+	ESRA_EIO = -14,         /* a local file or system call failed */
+	ESRA_EREFUSED = -15,    /* a safety rule refused an action */
 };
 
 /* The error record: a code plus a message naming its source. Callers own it (usually on the

@@ -33,15 +33,15 @@ struct cycle {
 struct views {
 	struct sw_view *sw;
 	struct eu_registry *reg;
-	bool reg_kept;      /* reg is the cycle's kept registry: not freed with the views */
-	size_t peer;        /* the Eureka peer that answered */
+	bool reg_kept;              /* reg is the cycle's kept registry: not freed with the views */
+	size_t peer;                /* the Eureka peer that answered */
 	struct eu_registry **peers; /* every peer's registry (peers[peer] == reg), or NULL */
 	size_t n_peers;
-	bool peers_ok;      /* every peer was read */
+	bool peers_ok; /* every peer was read */
 	char peers_error[256];
 	struct dns_view *dns;
 	struct recon *rc;
-	char seat[64];      /* netns path asked from, "" = own */
+	char seat[64]; /* netns path asked from, "" = own */
 	bool seat_failed;
 	char seat_error[256];
 };
@@ -107,8 +107,7 @@ void cycle_free(struct cycle *c)
 
 /* ---------------------------------------------------------------- sources */
 
-static int source_error(struct report *rep, const char *source, const char *msg,
-                        const char *remedy)
+static int source_error(struct report *rep, const char *source, const char *msg, const char *remedy)
 {
 	struct finding *f = finding_add(&rep->findings, FK_SOURCE_ERROR);
 
@@ -189,9 +188,10 @@ static int read_peers(struct cycle *c, struct views *v, struct report *rep)
 		if (rc != ESRA_OK) {
 			v->peers_ok = false;
 			snprintf(v->peers_error, sizeof(v->peers_error), "%s", e.msg);
-			if (source_error(rep, "eureka", e.msg,
-			                 "a Eureka peer could not be read: no instance is changed until "
-			                 "every peer answers") != ESRA_OK)
+			if (source_error(
+			        rep, "eureka", e.msg,
+			        "a Eureka peer could not be read: no instance is changed until "
+			        "every peer answers") != ESRA_OK)
 				return ESRA_ENOMEM;
 		}
 	}
@@ -262,12 +262,13 @@ static int gather_eureka(struct cycle *c, struct views *v, struct report *rep, b
 		snprintf(rep->eureka.error, sizeof(rep->eureka.error), "%s", e.msg);
 		snprintf(rep->eureka.where, sizeof(rep->eureka.where), "%s",
 		         eureka_peer_url(c->eu, 0));
-		remedy = rc == ESRA_ENOTREADY
-		                 ? "wait and retry: a Eureka server refuses reads (403) for minutes "
-		                   "after starting with an empty registry; nothing was judged or changed"
-		         : rc == ESRA_EAUTH ? "check the user:password in eureka.urls / ESRA_EUREKA_URLS"
-		                            : "check eureka.urls / ESRA_EUREKA_URLS and that the server "
-		                              "is reachable from this node";
+		remedy =
+		    rc == ESRA_ENOTREADY
+		        ? "wait and retry: a Eureka server refuses reads (403) for minutes "
+		          "after starting with an empty registry; nothing was judged or changed"
+		    : rc == ESRA_EAUTH ? "check the user:password in eureka.urls / ESRA_EUREKA_URLS"
+		                       : "check eureka.urls / ESRA_EUREKA_URLS and that the server "
+		                         "is reachable from this node";
 		return source_error(rep, "eureka", e.msg, remedy);
 	}
 	log_debug("eureka: %lld ms, %zu instances, %s, %llu bytes",
@@ -371,10 +372,11 @@ static int gather_dns(struct cycle *c, struct views *v, const char *const *names
 	if (bad == 0 && upstream < n) {
 		rep->dns.ok = true;
 		if (upstream > 0 &&
-		    report_add_note(rep, "dns: %zu name%s swarm holds no record of got no answer "
-		                         "from the upstream resolver (first %s: %s); judged as having "
-		                         "no swarm record", upstream, upstream == 1 ? "" : "s",
-		                    v->dns->ans[first_up].name,
+		    report_add_note(rep,
+		                    "dns: %zu name%s swarm holds no record of got no answer "
+		                    "from the upstream resolver (first %s: %s); judged as having "
+		                    "no swarm record",
+		                    upstream, upstream == 1 ? "" : "s", v->dns->ans[first_up].name,
 		                    model_dns_rc_name(v->dns->ans[first_up].rc)) != 0)
 			return ESRA_ENOMEM;
 		return ESRA_OK;
@@ -383,8 +385,9 @@ static int gather_dns(struct cycle *c, struct views *v, const char *const *names
 		first_bad = first_up;
 	if (bad + upstream == n)
 		snprintf(rep->dns.error, sizeof(rep->dns.error),
-		         "dns %s: no definite answer for any of %zu names (%s: %s)", rep->dns.where, n,
-		         v->dns->ans[first_bad].name, model_dns_rc_name(v->dns->ans[first_bad].rc));
+		         "dns %s: no definite answer for any of %zu names (%s: %s)", rep->dns.where,
+		         n, v->dns->ans[first_bad].name,
+		         model_dns_rc_name(v->dns->ans[first_bad].rc));
 	else
 		snprintf(rep->dns.error, sizeof(rep->dns.error),
 		         "dns %s: %zu of %zu names swarm must answer got no answer (first %s: %s)",
@@ -392,11 +395,11 @@ static int gather_dns(struct cycle *c, struct views *v, const char *const *names
 		         model_dns_rc_name(v->dns->ans[first_bad].rc));
 	return source_error(rep, "dns", rep->dns.error,
 	                    bad + upstream == n
-	                            ? "swarm DNS (127.0.0.11) exists only inside containers on "
-	                              "user-defined networks: run esra in one (the stack file) or "
-	                              "set dns.netns = \"container:NAME\""
-	                            : "names without an answer were not judged; retry, or raise "
-	                              "dns.timeout_ms / dns.attempts");
+	                        ? "swarm DNS (127.0.0.11) exists only inside containers on "
+	                          "user-defined networks: run esra in one (the stack file) or "
+	                          "set dns.netns = \"container:NAME\""
+	                        : "names without an answer were not judged; retry, or raise "
+	                          "dns.timeout_ms / dns.attempts");
 }
 
 struct probe_job {
@@ -551,7 +554,8 @@ static int propose(struct cycle *c, struct views *v, struct report *rep)
 			if (!wants_proposal(f))
 				continue;
 			for (unsigned k = 1; k <= ESRA_MAX_PROPOSALS; k++) {
-				if (recon_candidate(c->cfg, base_name(f->name), k, cand, sizeof(cand)) != 0)
+				if (recon_candidate(c->cfg, base_name(f->name), k, cand,
+				                    sizeof(cand)) != 0)
 					break;
 				if (model_dns_find(dv, cand) == NULL)
 					continue;
@@ -576,9 +580,9 @@ static int fill_remedies(struct report *rep)
 		const char *p;
 		if (f->remedy == NULL || (p = strstr(f->remedy, "{proposal}")) == NULL)
 			continue;
-		f->remedy = finding_printf(&rep->findings, "%.*s%s%s", (int)(p - f->remedy), f->remedy,
-		                           f->proposal ? f->proposal : "a free name (none found)",
-		                           p + 10);
+		f->remedy =
+		    finding_printf(&rep->findings, "%.*s%s%s", (int)(p - f->remedy), f->remedy,
+		                   f->proposal ? f->proposal : "a free name (none found)", p + 10);
 		if (f->remedy == NULL)
 			return ESRA_ENOMEM;
 	}
@@ -613,8 +617,7 @@ static void filter_services(struct report *rep, struct views *v, const struct cy
 	rep->findings.n = w;
 }
 
-static int divergence(struct cycle *c, struct views *v, struct report *rep,
-                      struct esra_err *err)
+static int divergence(struct cycle *c, struct views *v, struct report *rep, struct esra_err *err)
 {
 	const char **names = calloc(v->n_peers, sizeof(*names));
 	int rc;
@@ -830,9 +833,8 @@ int cycle_preflight(struct cycle *c, const char *const *names, size_t n, struct 
 	for (size_t i = 0; i < n; i++) {
 		enum recon_name_state st = NAME_UNKNOWN;
 		rep->names[i].name = names[i];
-		if (v.dns != NULL &&
-		    (rc = recon_preflight(v.rc, v.dns, names[i], alive, &rep->findings, &st, err)) !=
-		            ESRA_OK)
+		if (v.dns != NULL && (rc = recon_preflight(v.rc, v.dns, names[i], alive,
+		                                           &rep->findings, &st, err)) != ESRA_OK)
 			goto out;
 		/* what was not readable makes the verdict unknown, never "free" */
 		if (st == NAME_FREE && (!rep->docker.ok || !rep->eureka.ok))
@@ -845,7 +847,8 @@ int cycle_preflight(struct cycle *c, const char *const *names, size_t n, struct 
 		goto out;
 	for (size_t i = 0; i < n; i++)
 		for (size_t k = 0; k < rep->findings.n; k++)
-			if (rep->findings.v[k].name != NULL && rep->findings.v[k].proposal != NULL &&
+			if (rep->findings.v[k].name != NULL &&
+			    rep->findings.v[k].proposal != NULL &&
 			    strcmp(rep->findings.v[k].name, names[i]) == 0)
 				rep->names[i].proposal = rep->findings.v[k].proposal;
 out:
@@ -854,8 +857,8 @@ out:
 		rc = ESRA_ENOMEM;
 	for (size_t i = 0; rc == ESRA_OK && i < rep->n_names; i++)
 		if (rep->names[i].proposal != NULL &&
-		    (rep->names[i].proposal = finding_strdup(&rep->findings,
-		                                             rep->names[i].proposal)) == NULL)
+		    (rep->names[i].proposal =
+		         finding_strdup(&rep->findings, rep->names[i].proposal)) == NULL)
 			rc = ESRA_ENOMEM;
 	if (rc == ESRA_ENOMEM)
 		esra_err_set(err, rc, "out of memory");

@@ -13,10 +13,10 @@
 struct cycle;
 
 struct cycle_opts {
-	bool apply;                   /* --apply: act even in policy.mode "report" */
-	const char *const *services;  /* --service NAME...: only findings about these */
+	bool apply;                  /* --apply: act even in policy.mode "report" */
+	const char *const *services; /* --service NAME...: only findings about these */
 	size_t n_services;
-	bool watch;                   /* keep the registry and follow apps/delta (SPEC 3) */
+	bool watch; /* keep the registry and follow apps/delta (SPEC 3) */
 };
 
 struct cycle *cycle_new(const struct esra_config *cfg, struct esra_err *err);

@@ -16,7 +16,7 @@ struct eureka_opts {
 	size_t n_urls;
 	enum eureka_format format; /* the Accept header sent */
 	long timeout_ms;
-	size_t max_body;           /* 0 = ESRA_MAX_EUREKA_BODY */
+	size_t max_body; /* 0 = ESRA_MAX_EUREKA_BODY */
 };
 
 struct eureka;

@@ -7,36 +7,34 @@
 
 /* THE table: one row per finding kind (SPEC section 2). */
 static const struct fkind_info kinds[FK_COUNT] = {
-	[FK_POISONED_NAME] = {"poisoned_name", SEV_CRITICAL,
-	                      FF_NAME | FF_SERVICE | FF_NETWORK | FF_IPS | FF_PROPOSAL,
-	                      "poisoned name", "poisoned names"},
-	[FK_STALE_INSTANCE] = {"stale_instance", SEV_CRITICAL,
-	                       FF_APP | FF_INSTANCE | FF_SERVICE | FF_ACTION | FF_LEASE,
-	                       "stale instance", "stale instances"},
-	[FK_ORPHAN_ENDPOINT] = {"orphan_endpoint", SEV_CRITICAL,
-	                        FF_SERVICE | FF_NETWORK | FF_ENDPOINT | FF_INSTANCE,
-	                        "orphan endpoint", "orphan endpoints"},
-	[FK_WRONG_NETWORK] = {"wrong_network", SEV_CRITICAL,
-	                      FF_APP | FF_INSTANCE | FF_SERVICE | FF_NETWORK,
-	                      "instance on the wrong network", "instances on the wrong network"},
-	[FK_UNREACHABLE_INSTANCE] = {"unreachable_instance", SEV_WARNING, FF_APP | FF_INSTANCE,
-	                             "unreachable instance", "unreachable instances"},
-	[FK_HOSTNAME_MISMATCH] = {"hostname_mismatch", SEV_WARNING,
-	                          FF_APP | FF_INSTANCE | FF_NAME | FF_IPS,
-	                          "hostname mismatch", "hostname mismatches"},
-	[FK_REPLICA_DRIFT] = {"replica_drift", SEV_WARNING, FF_SERVICE | FF_REPLICAS,
-	                      "replica drift", "replica drifts"},
-	[FK_UNREGISTERED_SERVICE] = {"unregistered_service", SEV_INFO, FF_SERVICE | FF_APP,
-	                             "unregistered service", "unregistered services"},
-	[FK_DNS_DIVERGENCE] = {"dns_divergence", SEV_CRITICAL, FF_NAME | FF_IPS | FF_NODES,
-	                       "DNS divergence", "DNS divergences"},
-	[FK_REGISTRY_DIVERGENCE] = {"registry_divergence", SEV_WARNING,
-	                            FF_APP | FF_INSTANCE | FF_NODES,
-	                            "registry divergence", "registry divergences"},
-	[FK_NAME_TAKEN] = {"name_taken", SEV_CRITICAL, FF_NAME | FF_IPS | FF_PROPOSAL,
-	                   "name taken", "names taken"},
-	[FK_SOURCE_ERROR] = {"source_error", SEV_UNKNOWN, FF_SOURCE, "source error",
-	                     "source errors"},
+    [FK_POISONED_NAME] = {"poisoned_name", SEV_CRITICAL,
+                          FF_NAME | FF_SERVICE | FF_NETWORK | FF_IPS | FF_PROPOSAL, "poisoned name",
+                          "poisoned names"},
+    [FK_STALE_INSTANCE] = {"stale_instance", SEV_CRITICAL,
+                           FF_APP | FF_INSTANCE | FF_SERVICE | FF_ACTION | FF_LEASE,
+                           "stale instance", "stale instances"},
+    [FK_ORPHAN_ENDPOINT] = {"orphan_endpoint", SEV_CRITICAL,
+                            FF_SERVICE | FF_NETWORK | FF_ENDPOINT | FF_INSTANCE, "orphan endpoint",
+                            "orphan endpoints"},
+    [FK_WRONG_NETWORK] = {"wrong_network", SEV_CRITICAL,
+                          FF_APP | FF_INSTANCE | FF_SERVICE | FF_NETWORK,
+                          "instance on the wrong network", "instances on the wrong network"},
+    [FK_UNREACHABLE_INSTANCE] = {"unreachable_instance", SEV_WARNING, FF_APP | FF_INSTANCE,
+                                 "unreachable instance", "unreachable instances"},
+    [FK_HOSTNAME_MISMATCH] = {"hostname_mismatch", SEV_WARNING,
+                              FF_APP | FF_INSTANCE | FF_NAME | FF_IPS, "hostname mismatch",
+                              "hostname mismatches"},
+    [FK_REPLICA_DRIFT] = {"replica_drift", SEV_WARNING, FF_SERVICE | FF_REPLICAS, "replica drift",
+                          "replica drifts"},
+    [FK_UNREGISTERED_SERVICE] = {"unregistered_service", SEV_INFO, FF_SERVICE | FF_APP,
+                                 "unregistered service", "unregistered services"},
+    [FK_DNS_DIVERGENCE] = {"dns_divergence", SEV_CRITICAL, FF_NAME | FF_IPS | FF_NODES,
+                           "DNS divergence", "DNS divergences"},
+    [FK_REGISTRY_DIVERGENCE] = {"registry_divergence", SEV_WARNING, FF_APP | FF_INSTANCE | FF_NODES,
+                                "registry divergence", "registry divergences"},
+    [FK_NAME_TAKEN] = {"name_taken", SEV_CRITICAL, FF_NAME | FF_IPS | FF_PROPOSAL, "name taken",
+                       "names taken"},
+    [FK_SOURCE_ERROR] = {"source_error", SEV_UNKNOWN, FF_SOURCE, "source error", "source errors"},
 };
 
 const struct fkind_info *finding_kind(enum fkind k)
@@ -44,15 +42,19 @@ const struct fkind_info *finding_kind(enum fkind k)
 	return (unsigned)k < FK_COUNT ? &kinds[k] : NULL;
 }
 
-
 const char *finding_severity_name(enum severity s)
 {
 	switch (s) {
-	case SEV_OK: return "ok";
-	case SEV_INFO: return "info";
-	case SEV_WARNING: return "warning";
-	case SEV_CRITICAL: return "critical";
-	case SEV_UNKNOWN: return "unknown";
+	case SEV_OK:
+		return "ok";
+	case SEV_INFO:
+		return "info";
+	case SEV_WARNING:
+		return "warning";
+	case SEV_CRITICAL:
+		return "critical";
+	case SEV_UNKNOWN:
+		return "unknown";
 	}
 	return "unknown";
 }
@@ -60,11 +62,16 @@ const char *finding_severity_name(enum severity s)
 static int rank(enum severity s)
 {
 	switch (s) {
-	case SEV_CRITICAL: return 4;
-	case SEV_UNKNOWN: return 3;
-	case SEV_WARNING: return 2;
-	case SEV_INFO: return 1;
-	case SEV_OK: break;
+	case SEV_CRITICAL:
+		return 4;
+	case SEV_UNKNOWN:
+		return 3;
+	case SEV_WARNING:
+		return 2;
+	case SEV_INFO:
+		return 1;
+	case SEV_OK:
+		break;
 	}
 	return 0;
 }
@@ -77,11 +84,15 @@ enum severity finding_worse(enum severity a, enum severity b)
 int finding_exit_code(enum severity s)
 {
 	switch (s) {
-	case SEV_CRITICAL: return 2;
-	case SEV_UNKNOWN: return 3;
-	case SEV_WARNING: return 1;
+	case SEV_CRITICAL:
+		return 2;
+	case SEV_UNKNOWN:
+		return 3;
+	case SEV_WARNING:
+		return 1;
 	case SEV_INFO:
-	case SEV_OK: break;
+	case SEV_OK:
+		break;
 	}
 	return 0;
 }

@@ -31,38 +31,44 @@ enum fkind {
 
 /* Fields a kind carries in JSON (bit set per table row). */
 enum {
-	FF_NAME = 1u << 0, FF_SERVICE = 1u << 1, FF_NETWORK = 1u << 2, FF_APP = 1u << 3,
+	FF_NAME = 1u << 0,
+	FF_SERVICE = 1u << 1,
+	FF_NETWORK = 1u << 2,
+	FF_APP = 1u << 3,
 	FF_INSTANCE = 1u << 4, /* instance_id, hostname, ip, port, status */
 	FF_IPS = 1u << 5,      /* expected_ips, resolved_ips, stale_ips, owners, backends */
-	FF_PROPOSAL = 1u << 6, FF_ACTION = 1u << 7, FF_REPLICAS = 1u << 8, FF_SOURCE = 1u << 9,
+	FF_PROPOSAL = 1u << 6,
+	FF_ACTION = 1u << 7,
+	FF_REPLICAS = 1u << 8,
+	FF_SOURCE = 1u << 9,
 	FF_NODES = 1u << 10,   /* nodes holding a divergent record / peers */
 	FF_LEASE = 1u << 11,   /* registered_at, last_renewal_at, lease_seconds */
 	FF_ENDPOINT = 1u << 12 /* endpoint name + ip in a network view */
 };
 
 struct fkind_info {
-	const char *name;       /* "poisoned_name" */
+	const char *name; /* "poisoned_name" */
 	enum severity severity;
 	unsigned fields;
-	const char *label;      /* "poisoned name" (summary, singular) */
+	const char *label; /* "poisoned name" (summary, singular) */
 	const char *label_plural;
 };
 
 /* One extra IP in a DNS answer and who holds it. */
 struct stale_ip {
 	ip4_t ip;
-	const char *owner;  /* "service:ghost", "container:x", "task:svc.1"; NULL = nothing live */
-	long backends;      /* live tasks behind it (service VIP), -1 unknown */
+	const char *owner; /* "service:ghost", "container:x", "task:svc.1"; NULL = nothing live */
+	long backends;     /* live tasks behind it (service VIP), -1 unknown */
 };
 
 struct finding {
 	enum fkind kind;
 	enum severity severity;
-	const char *key;           /* stable identity across cycles (kind + subject) */
-	const char *name;          /* DNS name */
+	const char *key;  /* stable identity across cycles (kind + subject) */
+	const char *name; /* DNS name */
 	const char *service;
 	const char *network;
-	const char *node;          /* where it was seen (hostname) */
+	const char *node; /* where it was seen (hostname) */
 	const char *app, *instance_id, *hostname, *status;
 	ip4_t ip;
 	bool has_ip;
@@ -74,15 +80,15 @@ struct finding {
 	const char *proposal;
 	const char *suggested_action; /* "deregister" | "flag" | NULL */
 	long desired, running, failed_recent;
-	const char *source;        /* source_error: "eureka" | "docker" | "dns" | "probe" */
-	const char **nodes;        /* divergence: nodes or peers holding the odd record */
+	const char *source; /* source_error: "eureka" | "docker" | "dns" | "probe" */
+	const char **nodes; /* divergence: nodes or peers holding the odd record */
 	size_t n_nodes;
 	int64_t registered_ms, last_renewal_ms;
 	long lease_seconds;
-	const char *endpoint;      /* orphan_endpoint: "VIP" or the endpoint name */
-	const char *message;       /* what and where, one sentence */
-	const char *remedy;        /* what to do */
-	const char **evidence;     /* supporting facts, one per line */
+	const char *endpoint;  /* orphan_endpoint: "VIP" or the endpoint name */
+	const char *message;   /* what and where, one sentence */
+	const char *remedy;    /* what to do */
+	const char **evidence; /* supporting facts, one per line */
 	size_t n_evidence;
 };
 
@@ -108,10 +114,10 @@ struct finding *finding_add(struct finding_list *l, enum fkind k);
 const char *finding_printf(struct finding_list *l, const char *fmt, ...) ESRA_PRINTF(2, 3);
 const char *finding_strdup(struct finding_list *l, const char *s);
 int finding_add_evidence(struct finding *f, struct finding_list *l, const char *fmt, ...)
-	ESRA_PRINTF(3, 4) ESRA_WUR;
+    ESRA_PRINTF(3, 4) ESRA_WUR;
 /* Set f->key to "kind:subject" (subject printf'd). */
 int finding_set_key(struct finding *f, struct finding_list *l, const char *fmt, ...)
-	ESRA_PRINTF(3, 4) ESRA_WUR;
+    ESRA_PRINTF(3, 4) ESRA_WUR;
 /* Make the list own everything its findings point to: every string and array is copied
  * into the list's pool, so the views the findings were judged from can be freed. */
 int finding_list_adopt(struct finding_list *l) ESRA_WUR;

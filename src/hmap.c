@@ -128,10 +128,22 @@ static int put(struct hmap *m, const char *key, uint64_t ikey, size_t val, bool 
 	return ESRA_OK;
 }
 
-int hmap_put(struct hmap *m, const char *key, size_t val) { return put(m, key, 0, val, false); }
-int hmap_set(struct hmap *m, const char *key, size_t val) { return put(m, key, 0, val, true); }
-int hmap_put_u64(struct hmap *m, uint64_t key, size_t val) { return put(m, NULL, key, val, false); }
-int hmap_set_u64(struct hmap *m, uint64_t key, size_t val) { return put(m, NULL, key, val, true); }
+int hmap_put(struct hmap *m, const char *key, size_t val)
+{
+	return put(m, key, 0, val, false);
+}
+int hmap_set(struct hmap *m, const char *key, size_t val)
+{
+	return put(m, key, 0, val, true);
+}
+int hmap_put_u64(struct hmap *m, uint64_t key, size_t val)
+{
+	return put(m, NULL, key, val, false);
+}
+int hmap_set_u64(struct hmap *m, uint64_t key, size_t val)
+{
+	return put(m, NULL, key, val, true);
+}
 
 size_t hmap_get(const struct hmap *m, const char *key)
 {

@@ -82,7 +82,8 @@ static size_t on_write(char *data, size_t size, size_t nmemb, void *ud)
 	if (status < 200 || status > 299) {
 		/* keep the start of an error body for the message, drop the rest */
 		size_t room = ESRA_MAX_ERROR_BODY > x->resp->body.len
-		                      ? ESRA_MAX_ERROR_BODY - x->resp->body.len : 0;
+		                  ? ESRA_MAX_ERROR_BODY - x->resp->body.len
+		                  : 0;
 		if (room > 0 && buf_append(&x->resp->body, data, n < room ? n : room) != 0)
 			return 0;
 		return n;
@@ -158,11 +159,12 @@ int http_do(struct http *h, const struct http_req *req, struct http_resp *resp,
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, h->opts.timeout_ms > 0 ? h->opts.timeout_ms : 5000L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS,
+	                 h->opts.timeout_ms > 0 ? h->opts.timeout_ms : 5000L);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
-	                 h->opts.connect_timeout_ms > 0 ? h->opts.connect_timeout_ms
-	                                                : (h->opts.timeout_ms > 0 ? h->opts.timeout_ms
-	                                                                          : 5000L));
+	                 h->opts.connect_timeout_ms > 0
+	                     ? h->opts.connect_timeout_ms
+	                     : (h->opts.timeout_ms > 0 ? h->opts.timeout_ms : 5000L));
 	curl_easy_setopt(c, CURLOPT_USERAGENT,
 	                 h->opts.user_agent != NULL ? h->opts.user_agent : "esra/" ESRA_VERSION);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_write);
@@ -212,8 +214,8 @@ int http_do(struct http *h, const struct http_req *req, struct http_resp *resp,
 	} else if (x.sink_rc != 0) {
 		rc = esra_err_set(err, x.sink_rc, "%s %s: %s", method, where, x.sink_err.msg);
 	} else if (cc == CURLE_OPERATION_TIMEDOUT) {
-		rc = esra_err_set(err, ESRA_ETIMEOUT, "%s %s: no answer within %ld ms", method, where,
-		                  h->opts.timeout_ms);
+		rc = esra_err_set(err, ESRA_ETIMEOUT, "%s %s: no answer within %ld ms", method,
+		                  where, h->opts.timeout_ms);
 	} else if (cc != CURLE_OK) {
 		rc = esra_err_set(err, ESRA_ECONNECT, "%s %s: %s", method, where,
 		                  h->errbuf[0] ? h->errbuf : curl_easy_strerror(cc));

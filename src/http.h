@@ -10,13 +10,13 @@
 struct http;
 
 struct http_opts {
-	const char *unix_socket;  /* path, or NULL for TCP */
-	long timeout_ms;          /* whole transfer */
-	long connect_timeout_ms;  /* 0 = timeout_ms */
-	bool tls_verify;          /* verify the server certificate against ca_file */
+	const char *unix_socket; /* path, or NULL for TCP */
+	long timeout_ms;         /* whole transfer */
+	long connect_timeout_ms; /* 0 = timeout_ms */
+	bool tls_verify;         /* verify the server certificate against ca_file */
 	const char *ca_file, *cert_file, *key_file; /* NULL = none */
-	size_t max_body;          /* cap on a 2xx body; 0 = no cap */
-	const char *user_agent;   /* NULL = "esra/VERSION" */
+	size_t max_body;                            /* cap on a 2xx body; 0 = no cap */
+	const char *user_agent;                     /* NULL = "esra/VERSION" */
 };
 
 /* A 2xx body is handed to the sink in pieces as it arrives; a non-zero return stops the
@@ -30,14 +30,14 @@ struct http_req {
 	const char *content_type; /* for a body */
 	const char *body;
 	size_t body_len;
-	http_sink_fn sink;        /* NULL: the 2xx body is collected in resp->body */
+	http_sink_fn sink; /* NULL: the 2xx body is collected in resp->body */
 	void *sink_ud;
 };
 
 struct http_resp {
-	long status;              /* HTTP status, 0 when no answer */
-	size_t bytes;             /* body bytes received */
-	struct buf body;          /* 2xx body without a sink; else a non-2xx body (capped) */
+	long status;     /* HTTP status, 0 when no answer */
+	size_t bytes;    /* body bytes received */
+	struct buf body; /* 2xx body without a sink; else a non-2xx body (capped) */
 	char content_type[96];
 };
 

@@ -14,9 +14,9 @@ enum state {
 	ST_KEY,          /* a member key must start here */
 	ST_KEY_OR_END,   /* first member of an object, or '}' */
 	ST_COLON,
-	ST_AFTER,        /* ',' or a closing bracket */
+	ST_AFTER, /* ',' or a closing bracket */
 	ST_STRING,
-	ST_SCALAR,       /* inside a number or literal */
+	ST_SCALAR, /* inside a number or literal */
 	ST_DONE
 };
 
@@ -29,15 +29,15 @@ struct jstream {
 	size_t max_value, max_depth;
 	struct jstream_frame *path;
 	char (*keys)[JSTREAM_KEY_MAX];
-	char *kinds;          /* 'o' or 'a' per open container */
+	char *kinds; /* 'o' or 'a' per open container */
 	size_t depth;
 	enum state state;
 	bool escape, string_is_key;
 	size_t keylen;
 	enum mode mode;
-	size_t mode_depth;    /* depth of the skipped/captured value */
-	struct buf cap;       /* captured bytes from earlier pieces */
-	uint64_t offset;      /* bytes fed before the current piece */
+	size_t mode_depth; /* depth of the skipped/captured value */
+	struct buf cap;    /* captured bytes from earlier pieces */
+	uint64_t offset;   /* bytes fed before the current piece */
 	bool seen_value;
 	int error;
 };
@@ -103,7 +103,8 @@ static int emit(struct jstream *js, const char *chunk, size_t cap_from, size_t e
 	if (js->cap.len == 0) {
 		if (end - cap_from > js->max_value)
 			goto toolarge;
-		rc = js->value(js->ud, js->path, js->mode_depth, chunk + cap_from, end - cap_from, err);
+		rc = js->value(js->ud, js->path, js->mode_depth, chunk + cap_from, end - cap_from,
+		               err);
 	} else {
 		if (buf_append(&js->cap, chunk + cap_from, end - cap_from) != 0)
 			goto toolarge;
@@ -194,8 +195,8 @@ int jstream_feed(struct jstream *js, const char *chunk, size_t n, struct esra_er
 			continue;
 		}
 		case ST_SCALAR:
-			if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			    c == '+' || c == '-' || c == '.') {
+			if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+			    (c >= 'A' && c <= 'Z') || c == '+' || c == '-' || c == '.') {
 				i++;
 				continue;
 			}
@@ -277,10 +278,10 @@ int jstream_feed(struct jstream *js, const char *chunk, size_t n, struct esra_er
 			if (t == JS_OBJECT || t == JS_ARRAY) {
 				if (js->depth >= js->max_depth) {
 					js->error = ESRA_ETOOLARGE;
-					return esra_err_set(err, ESRA_ETOOLARGE,
-					                    "JSON nested deeper than %zu levels at byte %llu",
-					                    js->max_depth,
-					                    (unsigned long long)(js->offset + i));
+					return esra_err_set(
+					    err, ESRA_ETOOLARGE,
+					    "JSON nested deeper than %zu levels at byte %llu",
+					    js->max_depth, (unsigned long long)(js->offset + i));
 				}
 				js->kinds[js->depth] = t == JS_OBJECT ? 'o' : 'a';
 				js->path[js->depth].key = NULL;
@@ -301,7 +302,7 @@ int jstream_feed(struct jstream *js, const char *chunk, size_t n, struct esra_er
 		default:
 			return syntax(js, err, js->offset + i, "internal state");
 		}
-close:
+	close:
 		if ((c == '}') != (js->kinds[js->depth - 1] == 'o'))
 			return syntax(js, err, js->offset + i, "mismatched bracket");
 		js->depth--;

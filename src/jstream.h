@@ -18,7 +18,7 @@ enum jstream_type { JS_OBJECT, JS_ARRAY, JS_STRING, JS_NUMBER, JS_LITERAL };
 struct jstream_frame {
 	const char *key; /* NULL inside arrays */
 	bool key_cut;
-	size_t index;    /* position inside the container (objects count members too) */
+	size_t index; /* position inside the container (objects count members too) */
 };
 
 /* Asked at the start of every value not inside a skipped or emitted one. depth is the

@@ -18,7 +18,6 @@ void log_setup(enum log_level level, bool json)
 	log_json = json;
 }
 
-
 int log_level_parse(const char *s)
 {
 	static const char *const names[] = {"error", "warn", "info", "debug"};
@@ -69,10 +68,22 @@ static void vlog(enum log_level level, const char *suffix, const char *fmt, va_l
 		errno = saved;                                                                     \
 	} while (0)
 
-void log_error(const char *fmt, ...) { LOG_BODY(ESRA_LOG_ERROR, NULL); }
-void log_warnx(const char *fmt, ...) { LOG_BODY(ESRA_LOG_WARN, NULL); }
-void log_info(const char *fmt, ...) { LOG_BODY(ESRA_LOG_INFO, NULL); }
-void log_debug(const char *fmt, ...) { LOG_BODY(ESRA_LOG_DEBUG, NULL); }
+void log_error(const char *fmt, ...)
+{
+	LOG_BODY(ESRA_LOG_ERROR, NULL);
+}
+void log_warnx(const char *fmt, ...)
+{
+	LOG_BODY(ESRA_LOG_WARN, NULL);
+}
+void log_info(const char *fmt, ...)
+{
+	LOG_BODY(ESRA_LOG_INFO, NULL);
+}
+void log_debug(const char *fmt, ...)
+{
+	LOG_BODY(ESRA_LOG_DEBUG, NULL);
+}
 
 void log_warn(const char *fmt, ...)
 {

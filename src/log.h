@@ -13,7 +13,7 @@ void log_setup(enum log_level level, bool json);
 int log_level_parse(const char *s);
 
 void log_error(const char *fmt, ...) ESRA_PRINTF(1, 2);
-void log_warn(const char *fmt, ...) ESRA_PRINTF(1, 2);  /* appends ": strerror(errno)" */
+void log_warn(const char *fmt, ...) ESRA_PRINTF(1, 2); /* appends ": strerror(errno)" */
 void log_warnx(const char *fmt, ...) ESRA_PRINTF(1, 2);
 void log_info(const char *fmt, ...) ESRA_PRINTF(1, 2);
 void log_debug(const char *fmt, ...) ESRA_PRINTF(1, 2);

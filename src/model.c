@@ -77,7 +77,7 @@ struct eu_instance *model_reg_add(struct eu_registry *r)
 const char *model_inst_id(const struct eu_instance *in)
 {
 	return (in->instance_id != NULL && in->instance_id[0] != '\0') ? in->instance_id
-	                                                                : in->hostname;
+	                                                               : in->hostname;
 }
 
 static int inst_cmp(const void *a, const void *b)
@@ -159,11 +159,16 @@ const struct eu_instance *model_reg_find(const struct eu_registry *r, const char
 const char *model_eu_status_name(enum eu_status s)
 {
 	switch (s) {
-	case EU_UP: return "UP";
-	case EU_DOWN: return "DOWN";
-	case EU_STARTING: return "STARTING";
-	case EU_OUT_OF_SERVICE: return "OUT_OF_SERVICE";
-	case EU_UNKNOWN: break;
+	case EU_UP:
+		return "UP";
+	case EU_DOWN:
+		return "DOWN";
+	case EU_STARTING:
+		return "STARTING";
+	case EU_OUT_OF_SERVICE:
+		return "OUT_OF_SERVICE";
+	case EU_UNKNOWN:
+		break;
 	}
 	return "UNKNOWN";
 }
@@ -183,8 +188,8 @@ enum eu_status model_eu_status_parse(const char *s, size_t n)
 void model_reg_hashcode(const struct eu_registry *r, char *out, size_t outsz)
 {
 	/* statuses sorted by name: DOWN, OUT_OF_SERVICE, STARTING, UNKNOWN, UP */
-	static const enum eu_status order[] = {EU_DOWN, EU_OUT_OF_SERVICE, EU_STARTING,
-	                                       EU_UNKNOWN, EU_UP};
+	static const enum eu_status order[] = {EU_DOWN, EU_OUT_OF_SERVICE, EU_STARTING, EU_UNKNOWN,
+	                                       EU_UP};
 	size_t counts[5] = {0}, len = 0;
 
 	for (size_t i = 0; i < r->n_inst; i++)
@@ -271,7 +276,8 @@ static const char *delta_key(struct pool *p, const struct eu_instance *in)
 	if (k == NULL)
 		return NULL;
 	for (size_t i = 0; i < na; i++)
-		k[i] = (in->app[i] >= 'A' && in->app[i] <= 'Z') ? (char)(in->app[i] + 32) : in->app[i];
+		k[i] =
+		    (in->app[i] >= 'A' && in->app[i] <= 'Z') ? (char)(in->app[i] + 32) : in->app[i];
 	k[na] = '\n';
 	memcpy(k + na + 1, id, ni + 1);
 	return k;
@@ -382,8 +388,8 @@ void model_sw_free(struct sw_view *v)
 
 struct sw_service *model_sw_add_service(struct sw_view *v)
 {
-	struct sw_service *s = grow_array((void **)&v->services, &v->cap_services,
-	                                  v->n_services, sizeof(*s));
+	struct sw_service *s =
+	    grow_array((void **)&v->services, &v->cap_services, v->n_services, sizeof(*s));
 	if (s == NULL)
 		return NULL;
 	v->n_services++;
@@ -415,8 +421,8 @@ struct sw_network *model_sw_add_network(struct sw_view *v)
 
 struct sw_container *model_sw_add_container(struct sw_view *v)
 {
-	struct sw_container *c = grow_array((void **)&v->containers, &v->cap_containers,
-	                                    v->n_containers, sizeof(*c));
+	struct sw_container *c =
+	    grow_array((void **)&v->containers, &v->cap_containers, v->n_containers, sizeof(*c));
 	if (c == NULL)
 		return NULL;
 	v->n_containers++;
@@ -478,9 +484,9 @@ int model_sw_link(struct sw_view *v, struct esra_err *err)
 		struct sw_container *c = &v->containers[i];
 		for (size_t j = 0; j < c->n_nets; j++) {
 			size_t k = lookup_net(net_ids, net_names, c->nets[j].net_id);
-			c->nets[j].net = k != MODEL_NONE ? k
-			                                  : lookup_net(net_ids, net_names,
-			                                               c->nets[j].net_name);
+			c->nets[j].net = k != MODEL_NONE
+			                     ? k
+			                     : lookup_net(net_ids, net_names, c->nets[j].net_name);
 		}
 	}
 	goto out;
@@ -493,8 +499,6 @@ out:
 	return rc;
 }
 
-
-
 size_t model_sw_net_by_id_or_name(const struct sw_view *v, const char *s)
 {
 	for (size_t i = 0; i < v->n_nets; i++)
@@ -504,9 +508,10 @@ size_t model_sw_net_by_id_or_name(const struct sw_view *v, const char *s)
 	return MODEL_NONE;
 }
 
-static const char *const sw_state_names[] = {
-	"unknown", "new", "allocated", "pending", "assigned", "accepted", "preparing", "ready",
-	"starting", "running", "complete", "shutdown", "failed", "rejected", "remove", "orphaned"};
+static const char *const sw_state_names[] = {"unknown",  "new",      "allocated", "pending",
+                                             "assigned", "accepted", "preparing", "ready",
+                                             "starting", "running",  "complete",  "shutdown",
+                                             "failed",   "rejected", "remove",    "orphaned"};
 
 const char *model_sw_state_name(enum sw_state s)
 {
@@ -574,13 +579,20 @@ const struct dns_answer *model_dns_find(const struct dns_view *v, const char *na
 const char *model_dns_rc_name(enum dns_rc rc)
 {
 	switch (rc) {
-	case DNS_RC_OK: return "ok";
-	case DNS_RC_NXDOMAIN: return "nxdomain";
-	case DNS_RC_NODATA: return "nodata";
-	case DNS_RC_SERVFAIL: return "servfail";
-	case DNS_RC_REFUSED: return "refused";
-	case DNS_RC_TIMEOUT: return "timeout";
-	case DNS_RC_ERROR: break;
+	case DNS_RC_OK:
+		return "ok";
+	case DNS_RC_NXDOMAIN:
+		return "nxdomain";
+	case DNS_RC_NODATA:
+		return "nodata";
+	case DNS_RC_SERVFAIL:
+		return "servfail";
+	case DNS_RC_REFUSED:
+		return "refused";
+	case DNS_RC_TIMEOUT:
+		return "timeout";
+	case DNS_RC_ERROR:
+		break;
 	}
 	return "error";
 }

@@ -21,24 +21,24 @@ struct eu_instance {
 	const char *app;         /* as sent (Eureka upper-cases app names) */
 	const char *instance_id; /* "" when the server sent none (old servers: use hostname) */
 	const char *hostname;
-	const char *ip_str;      /* ipAddr as sent ("" if absent) */
+	const char *ip_str; /* ipAddr as sent ("" if absent) */
 	ip4_t ip;
-	bool ip_valid;           /* ip_str parsed as an IPv4 literal */
-	bool hostname_is_ip;     /* hostname is an IPv4 literal */
-	int port;                /* -1 if absent */
+	bool ip_valid;       /* ip_str parsed as an IPv4 literal */
+	bool hostname_is_ip; /* hostname is an IPv4 literal */
+	int port;            /* -1 if absent */
 	bool port_enabled;
-	int secure_port;         /* -1 if absent */
+	int secure_port; /* -1 if absent */
 	bool secure_port_enabled;
 	enum eu_status status;
 	enum eu_status overridden; /* EU_UNKNOWN when absent */
-	const char *vip_address; /* as sent, may be a comma list; "" if absent */
+	const char *vip_address;   /* as sent, may be a comma list; "" if absent */
 	int64_t registration_ms, last_renewal_ms, eviction_ms, service_up_ms;
 	int64_t last_updated_ms, last_dirty_ms; /* 0 when absent */
 	int32_t lease_duration_s;               /* leaseInfo.durationInSecs, 90 when absent */
-	int32_t renewal_interval_s;             /* leaseInfo.renewalIntervalInSecs, 30 when absent */
+	int32_t renewal_interval_s; /* leaseInfo.renewalIntervalInSecs, 30 when absent */
 	enum eu_action action;
-	const char *metadata;    /* "k\0v\0k\0v\0\0" (pairs), NULL when none */
-	uint32_t seq;            /* position in the payload: a delta applies in this order */
+	const char *metadata; /* "k\0v\0k\0v\0\0" (pairs), NULL when none */
+	uint32_t seq;         /* position in the payload: a delta applies in this order */
 };
 
 struct eu_app {
@@ -50,12 +50,12 @@ struct eu_registry {
 	struct pool *pool;
 	struct eu_instance *inst;
 	size_t n_inst, cap_inst;
-	struct eu_app *apps;     /* built by model_reg_finish */
+	struct eu_app *apps; /* built by model_reg_finish */
 	size_t n_apps;
-	int64_t versions_delta;  /* -1 when absent */
+	int64_t versions_delta;    /* -1 when absent */
 	const char *apps_hashcode; /* as sent, "" when absent or empty */
-	const char *source_url;  /* the url that answered, userinfo removed */
-	size_t bytes;            /* payload bytes read */
+	const char *source_url;    /* the url that answered, userinfo removed */
+	size_t bytes;              /* payload bytes read */
 };
 
 struct eu_registry *model_reg_new(void);
@@ -86,13 +86,30 @@ const char *model_inst_meta(const struct eu_instance *in, const char *key);
 /* ---------------------------------------------------------------- swarm (Docker Engine) */
 
 enum sw_state {
-	SW_ST_UNKNOWN = 0, SW_ST_NEW, SW_ST_ALLOCATED, SW_ST_PENDING, SW_ST_ASSIGNED,
-	SW_ST_ACCEPTED, SW_ST_PREPARING, SW_ST_READY, SW_ST_STARTING, SW_ST_RUNNING,
-	SW_ST_COMPLETE, SW_ST_SHUTDOWN, SW_ST_FAILED, SW_ST_REJECTED, SW_ST_REMOVE,
+	SW_ST_UNKNOWN = 0,
+	SW_ST_NEW,
+	SW_ST_ALLOCATED,
+	SW_ST_PENDING,
+	SW_ST_ASSIGNED,
+	SW_ST_ACCEPTED,
+	SW_ST_PREPARING,
+	SW_ST_READY,
+	SW_ST_STARTING,
+	SW_ST_RUNNING,
+	SW_ST_COMPLETE,
+	SW_ST_SHUTDOWN,
+	SW_ST_FAILED,
+	SW_ST_REJECTED,
+	SW_ST_REMOVE,
 	SW_ST_ORPHANED
 };
-enum sw_mode { SW_MODE_REPLICATED = 0, SW_MODE_GLOBAL, SW_MODE_REPLICATED_JOB,
-	       SW_MODE_GLOBAL_JOB, SW_MODE_OTHER };
+enum sw_mode {
+	SW_MODE_REPLICATED = 0,
+	SW_MODE_GLOBAL,
+	SW_MODE_REPLICATED_JOB,
+	SW_MODE_GLOBAL_JOB,
+	SW_MODE_OTHER
+};
 
 /* An address on a network. net is the index into sw_view.nets (MODEL_NONE if that network
  * is not in /networks); ip has its prefix length parsed off into prefix (-1 if none). */
@@ -104,21 +121,21 @@ struct sw_addr {
 };
 
 struct sw_alias {
-	size_t net;          /* index into nets, MODEL_NONE if unknown */
-	const char *net_id;  /* Spec.TaskTemplate.Networks[].Target as sent (id or name) */
+	size_t net;         /* index into nets, MODEL_NONE if unknown */
+	const char *net_id; /* Spec.TaskTemplate.Networks[].Target as sent (id or name) */
 	const char *alias;
 };
 
 struct sw_service {
 	const char *id, *name;
-	const char *stack;        /* label com.docker.stack.namespace, NULL if none */
+	const char *stack; /* label com.docker.stack.namespace, NULL if none */
 	enum sw_mode mode;
-	bool dnsrr;               /* EndpointSpec.Mode == dnsrr */
-	int64_t replicas;         /* Spec replicas (replicated), -1 otherwise */
-	int64_t running_tasks;    /* ServiceStatus.RunningTasks, -1 if absent */
-	int64_t desired_tasks;    /* ServiceStatus.DesiredTasks, -1 if absent */
+	bool dnsrr;            /* EndpointSpec.Mode == dnsrr */
+	int64_t replicas;      /* Spec replicas (replicated), -1 otherwise */
+	int64_t running_tasks; /* ServiceStatus.RunningTasks, -1 if absent */
+	int64_t desired_tasks; /* ServiceStatus.DesiredTasks, -1 if absent */
 	int64_t created_ms, updated_ms;
-	struct sw_addr *vips;     /* Endpoint.VirtualIPs */
+	struct sw_addr *vips; /* Endpoint.VirtualIPs */
 	size_t n_vips;
 	struct sw_alias *aliases; /* network aliases from the task template */
 	size_t n_aliases;
@@ -127,23 +144,23 @@ struct sw_service {
 struct sw_task {
 	const char *id;
 	const char *service_id;
-	size_t service;           /* index into services, MODEL_NONE if unknown */
-	int64_t slot;             /* 0 for global services */
+	size_t service; /* index into services, MODEL_NONE if unknown */
+	int64_t slot;   /* 0 for global services */
 	const char *node_id;
-	enum sw_state state;      /* Status.State */
-	enum sw_state desired;    /* DesiredState */
+	enum sw_state state;                       /* Status.State */
+	enum sw_state desired;                     /* DesiredState */
 	int64_t created_ms, updated_ms, status_ms; /* status_ms = Status.Timestamp */
-	const char *container_id; /* NULL if none */
-	const char *message;      /* Status.Err, else Status.Message */
-	struct sw_addr *addrs;    /* NetworksAttachments[].Addresses[] */
+	const char *container_id;                  /* NULL if none */
+	const char *message;                       /* Status.Err, else Status.Message */
+	struct sw_addr *addrs;                     /* NetworksAttachments[].Addresses[] */
 	size_t n_addrs;
 };
 
 /* One endpoint in a network's verbose view: a task or container as THIS node knows it. */
 struct sw_netep {
-	const char *name;   /* "svc.slot.taskid" or container name */
-	ip4_t ip;           /* EndpointIP (no prefix) */
-	const char *host_ip;/* Info["Host IP"], NULL if absent */
+	const char *name;    /* "svc.slot.taskid" or container name */
+	ip4_t ip;            /* EndpointIP (no prefix) */
+	const char *host_ip; /* Info["Host IP"], NULL if absent */
 };
 /* One entry of a network's verbose Services map (key "" holds plain containers). */
 struct sw_netsvc {
@@ -159,8 +176,8 @@ struct sw_network {
 	bool has_subnet;
 	ip4_t subnet;
 	int prefix;
-	bool verbose_read;        /* the ?verbose=true view was read for this network */
-	struct sw_netsvc *svcs;   /* this node's service map (verbose view) */
+	bool verbose_read;      /* the ?verbose=true view was read for this network */
+	struct sw_netsvc *svcs; /* this node's service map (verbose view) */
 	size_t n_svcs;
 	/* Containers attached on this node (plain inspect "Containers"): ip per container */
 	struct sw_netep *local;
@@ -170,7 +187,7 @@ struct sw_network {
 struct sw_cnet {
 	const char *net_name;
 	const char *net_id;
-	size_t net;          /* index into nets, MODEL_NONE if unknown */
+	size_t net; /* index into nets, MODEL_NONE if unknown */
 	ip4_t ip;
 	int prefix;
 	bool has_ip;
@@ -194,26 +211,31 @@ struct sw_node {
 };
 
 struct sw_self {
-	const char *id;           /* Swarm.NodeID ("" when not in a swarm) */
-	const char *hostname;     /* Name */
-	const char *node_addr;    /* Swarm.NodeAddr */
+	const char *id;        /* Swarm.NodeID ("" when not in a swarm) */
+	const char *hostname;  /* Name */
+	const char *node_addr; /* Swarm.NodeAddr */
 	const char *server_version;
-	bool swarm_active;        /* Swarm.LocalNodeState == active */
-	bool manager;             /* Swarm.ControlAvailable */
-	bool leader;              /* from /nodes (ManagerStatus.Leader of self) */
+	bool swarm_active; /* Swarm.LocalNodeState == active */
+	bool manager;      /* Swarm.ControlAvailable */
+	bool leader;       /* from /nodes (ManagerStatus.Leader of self) */
 };
 
 struct sw_view {
 	struct pool *pool;
 	struct sw_self self;
-	const char *api_version;  /* negotiated, e.g. "1.41" */
-	bool worker_view;         /* /services, /tasks, /nodes refused: this is a worker */
-	struct sw_service *services; size_t n_services, cap_services;
-	struct sw_task *tasks;       size_t n_tasks, cap_tasks;
-	struct sw_network *nets;     size_t n_nets, cap_nets;
-	struct sw_container *containers; size_t n_containers, cap_containers;
-	struct sw_node *nodes;       size_t n_nodes, cap_nodes;
-	size_t bytes;             /* payload bytes read */
+	const char *api_version; /* negotiated, e.g. "1.41" */
+	bool worker_view;        /* /services, /tasks, /nodes refused: this is a worker */
+	struct sw_service *services;
+	size_t n_services, cap_services;
+	struct sw_task *tasks;
+	size_t n_tasks, cap_tasks;
+	struct sw_network *nets;
+	size_t n_nets, cap_nets;
+	struct sw_container *containers;
+	size_t n_containers, cap_containers;
+	struct sw_node *nodes;
+	size_t n_nodes, cap_nodes;
+	size_t bytes; /* payload bytes read */
 };
 
 struct sw_view *model_sw_new(void);
@@ -237,15 +259,22 @@ bool model_task_live(const struct sw_task *t);
 
 /* ---------------------------------------------------------------- DNS answers */
 
-enum dns_rc { DNS_RC_OK = 0, DNS_RC_NXDOMAIN, DNS_RC_NODATA, DNS_RC_SERVFAIL,
-	      DNS_RC_REFUSED, DNS_RC_TIMEOUT, DNS_RC_ERROR };
+enum dns_rc {
+	DNS_RC_OK = 0,
+	DNS_RC_NXDOMAIN,
+	DNS_RC_NODATA,
+	DNS_RC_SERVFAIL,
+	DNS_RC_REFUSED,
+	DNS_RC_TIMEOUT,
+	DNS_RC_ERROR
+};
 
 struct dns_answer {
 	const char *name;
 	enum dns_rc rc;
-	ip4_t *ips;     /* sorted ascending, duplicates removed */
+	ip4_t *ips; /* sorted ascending, duplicates removed */
 	size_t n_ips;
-	int ttl;        /* smallest TTL seen, -1 when no records */
+	int ttl; /* smallest TTL seen, -1 when no records */
 };
 
 struct dns_view {
@@ -254,7 +283,7 @@ struct dns_view {
 	const char *netns;      /* namespace asked from, NULL = esra's own */
 	struct dns_answer *ans; /* in the order the names were given */
 	size_t n;
-	size_t queries;         /* queries sent, retries included */
+	size_t queries; /* queries sent, retries included */
 };
 
 struct dns_view *model_dns_new(size_t n_names);

@@ -46,12 +46,18 @@ static void *thread_main(void *p)
 static const char *ns_kind(int type)
 {
 	switch (type) {
-	case CLONE_NEWNS: return "mount";
-	case CLONE_NEWUTS: return "uts";
-	case CLONE_NEWIPC: return "ipc";
-	case CLONE_NEWPID: return "pid";
-	case CLONE_NEWUSER: return "user";
-	case CLONE_NEWCGROUP: return "cgroup";
+	case CLONE_NEWNS:
+		return "mount";
+	case CLONE_NEWUTS:
+		return "uts";
+	case CLONE_NEWIPC:
+		return "ipc";
+	case CLONE_NEWPID:
+		return "pid";
+	case CLONE_NEWUSER:
+		return "user";
+	case CLONE_NEWCGROUP:
+		return "cgroup";
 	}
 	return "non-network";
 }
@@ -80,18 +86,20 @@ int netns_run(const char *path, int (*fn)(void *arg, struct esra_err *err), void
 		return esra_err_set(err, ESRA_EIO, "netns %s: %s", path,
 		                    e == ENOENT ? "no such file (has the process exited?)"
 		                    : e == EACCES || e == EPERM
-		                            ? "permission denied (needs root or CAP_SYS_PTRACE)"
-		                            : strerror(e));
+		                        ? "permission denied (needs root or CAP_SYS_PTRACE)"
+		                        : strerror(e));
 	}
 	if (fstatfs(j.fd, &sf) != 0 || sf.f_type != NSFS_MAGIC) {
-		rc = esra_err_set(err, ESRA_EIO, "netns %s: not a namespace file (want "
-		                                 "/proc/PID/ns/net)", path);
+		rc = esra_err_set(err, ESRA_EIO,
+		                  "netns %s: not a namespace file (want "
+		                  "/proc/PID/ns/net)",
+		                  path);
 		goto out;
 	}
 	/* kernels before 4.11 lack NS_GET_NSTYPE (ENOTTY): then setns says EINVAL instead */
 	if ((type = ioctl(j.fd, NS_GET_NSTYPE)) >= 0 && type != CLONE_NEWNET) {
-		rc = esra_err_set(err, ESRA_EIO, "netns %s: a %s namespace, not a network one", path,
-		                  ns_kind(type));
+		rc = esra_err_set(err, ESRA_EIO, "netns %s: a %s namespace, not a network one",
+		                  path, ns_kind(type));
 		goto out;
 	}
 	if ((e = pthread_create(&t, NULL, thread_main, &j)) != 0) {

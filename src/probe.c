@@ -91,7 +91,9 @@ int probe_tcp(const struct probe_target *targets, size_t n, long timeout_ms, siz
 				int so = 0;
 				socklen_t len = sizeof(so);
 				getsockopt(slots[i].fd, SOL_SOCKET, SO_ERROR, &so, &len);
-				rc = so == 0 ? PROBE_OK : so == ECONNREFUSED ? PROBE_REFUSED : PROBE_ERROR;
+				rc = so == 0              ? PROBE_OK
+				     : so == ECONNREFUSED ? PROBE_REFUSED
+				                          : PROBE_ERROR;
 			} else if (now >= slots[i].deadline) {
 				rc = PROBE_TIMEOUT;
 			}

@@ -13,7 +13,7 @@ struct probe_target {
 };
 
 /* out[i] gets the result for targets[i]. Fails only when nothing could be tried. */
-int probe_tcp(const struct probe_target *targets, size_t n, long timeout_ms,
-              size_t max_inflight, enum probe_rc *out, struct esra_err *err) ESRA_WUR;
+int probe_tcp(const struct probe_target *targets, size_t n, long timeout_ms, size_t max_inflight,
+              enum probe_rc *out, struct esra_err *err) ESRA_WUR;
 
 #endif

@@ -16,8 +16,8 @@ enum ow_type { OW_VIP, OW_TASK, OW_CONT, OW_NETVIP, OW_NETEP };
  * network's verbose view. Owners of one IP are chained through next. */
 struct owner {
 	enum ow_type type;
-	size_t a, b;   /* VIP/TASK/CONT: object index; NETVIP: svc index; NETEP: svc, ep index */
-	size_t net;    /* network index, MODEL_NONE if unknown */
+	size_t a, b; /* VIP/TASK/CONT: object index; NETVIP: svc index; NETEP: svc, ep index */
+	size_t net;  /* network index, MODEL_NONE if unknown */
 	size_t next;
 };
 
@@ -25,10 +25,10 @@ struct owner {
 struct namecheck {
 	const char *name;
 	const char *svc_name;
-	size_t svc;        /* index into services, MODEL_NONE in a worker view */
-	bool tasks;        /* tasks.<name> */
+	size_t svc; /* index into services, MODEL_NONE in a worker view */
+	bool tasks; /* tasks.<name> */
 	bool dnsrr;
-	size_t net;        /* first watched network the service is on */
+	size_t net; /* first watched network the service is on */
 	ip4_t *exp;
 	size_t n_exp, cap_exp;
 };
@@ -38,9 +38,9 @@ struct recon {
 	const struct esra_config *cfg;
 	const struct sw_view *sw;
 	const struct eu_registry *reg;
-	bool manager;         /* full view: /services and /tasks were read */
+	bool manager; /* full view: /services and /tasks were read */
 	struct pool *pool;
-	bool *watched;        /* per network */
+	bool *watched; /* per network */
 	struct hmap *svc_by_name, *task_by_id, *cont_by_name, *aliases, *eu_apps, *eu_hosts;
 	struct hmap *short_ids, *ip_owners;
 	struct owner *owners;
@@ -91,8 +91,7 @@ static const char *strip_name(const struct recon *r, const char *name, const cha
 	return name;
 }
 
-static int add_owner(struct recon *r, ip4_t ip, enum ow_type type, size_t a, size_t b,
-                     size_t net)
+static int add_owner(struct recon *r, ip4_t ip, enum ow_type type, size_t a, size_t b, size_t net)
 {
 	struct owner *o;
 	size_t head;
@@ -130,7 +129,8 @@ static void mark_watched(struct recon *r)
 	for (size_t i = 0; i < r->sw->n_nets; i++) {
 		const struct sw_network *n = &r->sw->nets[i];
 		if (want->n == 0) {
-			r->watched[i] = !n->ingress && n->scope != NULL && strcmp(n->scope, "swarm") == 0;
+			r->watched[i] =
+			    !n->ingress && n->scope != NULL && strcmp(n->scope, "swarm") == 0;
 			continue;
 		}
 		for (size_t j = 0; j < want->n; j++)
@@ -264,7 +264,8 @@ static int index_registry(struct recon *r)
 			r->svc_has_app[r->app_svc[i]] = true;
 	}
 	for (size_t i = 0; i < g->n_inst; i++)
-		if (g->inst[i].hostname[0] != '\0' && hmap_put(r->eu_hosts, g->inst[i].hostname, i) != 0)
+		if (g->inst[i].hostname[0] != '\0' &&
+		    hmap_put(r->eu_hosts, g->inst[i].hostname, i) != 0)
 			return ESRA_ENOMEM;
 	return ESRA_OK;
 }
@@ -368,7 +369,8 @@ static int build_checks_manager(struct recon *r)
 			return ESRA_ENOMEM;
 		if (!s->dnsrr)
 			for (size_t j = 0; j < s->n_vips; j++)
-				if (net_watched(r, s->vips[j].net) && check_expect(r, c, s->vips[j].ip) != 0)
+				if (net_watched(r, s->vips[j].net) &&
+				    check_expect(r, c, s->vips[j].ip) != 0)
 					return ESRA_ENOMEM;
 	}
 	/* live task addresses: tasks.<name> always, <name> too in dnsrr mode */
@@ -393,7 +395,8 @@ static int build_checks_manager(struct recon *r)
 				continue;
 			if (ti != NONE && check_expect(r, &r->checks[ti], t->addrs[j].ip) != 0)
 				return ESRA_ENOMEM;
-			if (s->dnsrr && ci != NONE && check_expect(r, &r->checks[ci], t->addrs[j].ip) != 0)
+			if (s->dnsrr && ci != NONE &&
+			    check_expect(r, &r->checks[ci], t->addrs[j].ip) != 0)
 				return ESRA_ENOMEM;
 		}
 	}
@@ -603,8 +606,9 @@ static void classify(struct recon *r, ip4_t ip, size_t svc, const char *svcname,
 				best = 6;
 				o->owner = fmt(r, "service:%s", s->name);
 				o->backends = r->manager ? r->live[w->a] : -1;
-				o->evidence = fmt(r, "VIP of service %s, %ld live task%s behind it",
-				                  s->name, r->live[w->a], r->live[w->a] == 1 ? "" : "s");
+				o->evidence =
+				    fmt(r, "VIP of service %s, %ld live task%s behind it", s->name,
+				        r->live[w->a], r->live[w->a] == 1 ? "" : "s");
 			}
 			break;
 		}
@@ -625,9 +629,11 @@ static void classify(struct recon *r, ip4_t ip, size_t svc, const char *svcname,
 					o->in_grace = true;
 				if (best < 1) {
 					best = 1;
-					o->evidence = fmt(r, "address of task %s (state %s, desired %s): not live",
-					                  lbl, model_sw_state_name(t->state),
-					                  model_sw_state_name(t->desired));
+					o->evidence = fmt(
+					    r,
+					    "address of task %s (state %s, desired %s): not live",
+					    lbl, model_sw_state_name(t->state),
+					    model_sw_state_name(t->desired));
 				}
 			}
 			break;
@@ -653,14 +659,17 @@ static void classify(struct recon *r, ip4_t ip, size_t svc, const char *svcname,
 					best = 3;
 					o->owner = fmt(r, "service:%s", s->name);
 					o->backends = -1;
-					o->evidence = fmt(r, "VIP of service %s in this node's view of %s",
-					                  s->name, v->nets[w->net].name);
+					o->evidence =
+					    fmt(r, "VIP of service %s in this node's view of %s",
+					        s->name, v->nets[w->net].name);
 				}
 			} else if (best < 2 && hmap_get(r->svc_by_name, s->name) == NONE) {
 				best = 2;
-				o->evidence = fmt(r, "this node's view of network %s still lists it as "
-				                     "the VIP of service %s, which swarm does not know",
-				                  v->nets[w->net].name, s->name[0] ? s->name : "?");
+				o->evidence =
+				    fmt(r,
+				        "this node's view of network %s still lists it as "
+				        "the VIP of service %s, which swarm does not know",
+				        v->nets[w->net].name, s->name[0] ? s->name : "?");
 			}
 			break;
 		}
@@ -673,10 +682,12 @@ static void classify(struct recon *r, ip4_t ip, size_t svc, const char *svcname,
 					o->same_service = true;
 				if (best < 3) {
 					best = 3;
-					o->owner = fmt(r, "%s:%s", s->name[0] ? "task" : "container", e->name);
+					o->owner = fmt(r, "%s:%s",
+					               s->name[0] ? "task" : "container", e->name);
 					o->backends = 1;
-					o->evidence = fmt(r, "endpoint %s in this node's view of %s", e->name,
-					                  v->nets[w->net].name);
+					o->evidence =
+					    fmt(r, "endpoint %s in this node's view of %s", e->name,
+					        v->nets[w->net].name);
 				}
 			}
 			break;
@@ -710,8 +721,8 @@ static const char *node_name(const struct recon *r)
 static const char *net_name(const struct recon *r, size_t net)
 {
 	return net != NONE && r->sw != NULL && net < r->sw->n_nets && r->sw->nets[net].name
-	               ? r->sw->nets[net].name
-	               : "";
+	           ? r->sw->nets[net].name
+	           : "";
 }
 
 static char *ips_str(const ip4_t *ips, size_t n, char *out, size_t outsz)
@@ -721,7 +732,8 @@ static char *ips_str(const ip4_t *ips, size_t n, char *out, size_t outsz)
 
 	out[0] = '\0';
 	for (size_t i = 0; i < n && len < outsz; i++) {
-		int w = snprintf(out + len, outsz - len, "%s%s", i ? " " : "", ip4_format(ips[i], b));
+		int w =
+		    snprintf(out + len, outsz - len, "%s%s", i ? " " : "", ip4_format(ips[i], b));
 		if (w < 0)
 			break;
 		len += (size_t)w;
@@ -781,7 +793,8 @@ static int stale_attach(struct finding *f, struct finding_list *out, const struc
 	f->stale = s->st;
 	f->n_stale = s->n;
 	for (size_t i = 0; i < s->n; i++)
-		if (finding_add_evidence(f, out, "%s: %s", ip4_format(s->st[i].ip, ib), s->ev[i]) != 0)
+		if (finding_add_evidence(f, out, "%s: %s", ip4_format(s->st[i].ip, ib), s->ev[i]) !=
+		    0)
 			return ESRA_ENOMEM;
 	return ESRA_OK;
 }
@@ -851,26 +864,32 @@ static int judge_name(struct recon *r, const struct namecheck *c, const struct d
 	    strcmp(holder + 8, c->svc_name) == 0)
 		holder = NULL; /* the service's own alias */
 	if (holder != NULL) {
-		NN(f->remedy = finding_printf(out,
-		        "%s carries the alias %s: remove that alias (or that %s); "
-		        "until then deploy as {proposal}",
-		        holder, c->tasks ? c->name + 6 : c->name,
-		        strncmp(holder, "container", 9) == 0 ? "container" : "service"));
+		NN(f->remedy = finding_printf(
+		       out,
+		       "%s carries the alias %s: remove that alias (or that %s); "
+		       "until then deploy as {proposal}",
+		       holder, c->tasks ? c->name + 6 : c->name,
+		       strncmp(holder, "container", 9) == 0 ? "container" : "service"));
 	} else if (sa.st[0].owner != NULL && strncmp(sa.st[0].owner, "container:", 10) == 0) {
 		/* a container on another node: known from this node's network view only */
-		NN(f->remedy = finding_printf(out,
-		        "container %s answers to %s (a network alias): remove that alias or that "
-		        "container; until then deploy as {proposal}",
-		        sa.st[0].owner + 10, c->tasks ? c->name + 6 : c->name));
+		NN(f->remedy = finding_printf(
+		       out,
+		       "container %s answers to %s (a network alias): remove that alias or that "
+		       "container; until then deploy as {proposal}",
+		       sa.st[0].owner + 10, c->tasks ? c->name + 6 : c->name));
 	} else if (sa.nothing_live) {
-		NN(f->remedy = finding_printf(out,
-		        "stale record in swarm DNS on %s: deploy as {proposal} now; to clear it, "
-		        "docker system prune and restart docker on %s (and on every node whose DNS "
-		        "answers it)", f->node, f->node));
+		NN(f->remedy = finding_printf(
+		       out,
+		       "stale record in swarm DNS on %s: deploy as {proposal} now; to clear it, "
+		       "docker system prune and restart docker on %s (and on every node whose DNS "
+		       "answers it)",
+		       f->node, f->node));
 	} else {
-		NN(f->remedy = finding_printf(out,
-		        "another live object answers to %s: rename one of them (e.g. deploy as "
-		        "{proposal})", c->name));
+		NN(f->remedy = finding_printf(
+		       out,
+		       "another live object answers to %s: rename one of them (e.g. deploy as "
+		       "{proposal})",
+		       c->name));
 	}
 	*made = f;
 	return ESRA_OK;
@@ -919,10 +938,11 @@ static const char *evidence_container_prefix(struct recon *r, const struct eu_in
 		{
 			const struct sw_task *t = &r->sw->tasks[hit >> 1];
 			char lbl[ESRA_MAX_STRING];
-			return fmt(r, "%s starts with %s = container of task %s (state %s, desired %s)",
-			           k == 0 ? "instanceId" : "hostName", sid,
-			           task_label(r, t, lbl, sizeof(lbl)), model_sw_state_name(t->state),
-			           model_sw_state_name(t->desired));
+			return fmt(
+			    r, "%s starts with %s = container of task %s (state %s, desired %s)",
+			    k == 0 ? "instanceId" : "hostName", sid,
+			    task_label(r, t, lbl, sizeof(lbl)), model_sw_state_name(t->state),
+			    model_sw_state_name(t->desired));
 		}
 	}
 	return NULL;
@@ -974,7 +994,8 @@ static int judge_instances(struct recon *r, struct finding_list *out)
 
 	for (size_t ai = 0; ai < g->n_apps; ai++) {
 		size_t svc = r->app_svc[ai];
-		for (size_t ii = g->apps[ai].first; ii < g->apps[ai].first + g->apps[ai].count; ii++) {
+		for (size_t ii = g->apps[ai].first; ii < g->apps[ai].first + g->apps[ai].count;
+		     ii++) {
 			const struct eu_instance *in = &g->inst[ii];
 			bool backed = false, grace = false;
 			size_t wrong_task = NONE, wrong_net = NONE;
@@ -1006,7 +1027,8 @@ static int judge_instances(struct recon *r, struct finding_list *out)
 					if (net_watched(r, w->net) && r->live[w->a] > 0)
 						backed = true;
 				} else if (w->type == OW_NETEP) {
-					/* a plain container on another node, listed in this node's view */
+					/* a plain container on another node, listed in this node's
+					 * view */
 					const struct sw_netsvc *s = &r->sw->nets[w->net].svcs[w->a];
 					if (s->name[0] == '\0' && net_watched(r, w->net))
 						backed = true;
@@ -1020,18 +1042,22 @@ static int judge_instances(struct recon *r, struct finding_list *out)
 				char lbl[ESRA_MAX_STRING];
 				NN(f = instance_finding(r, out, FK_WRONG_NETWORK, in, t->service));
 				f->network = net_name(r, wrong_net);
-				NN(f->message = finding_printf(out,
-				        "%s instance %s registered %s, the address of task %s on network "
-				        "%s, which the gateway's networks do not reach",
-				        in->app, model_inst_id(in), ib,
-				        task_label(r, t, lbl, sizeof(lbl)), f->network));
-				NN(f->remedy = finding_printf(out,
-				        "make the service register its address on a watched network (Spring: "
-				        "spring.cloud.inetutils.preferred-networks, or eureka.instance.ip-address)"));
-				TRY(finding_add_evidence(f, out, "task %s is live on %s (%s)", lbl,
-				                         f->network, r->sw->nets[wrong_net].ingress
-				                                 ? "the ingress network"
-				                                 : "not a watched network"));
+				NN(f->message = finding_printf(
+				       out,
+				       "%s instance %s registered %s, the address of task %s on "
+				       "network "
+				       "%s, which the gateway's networks do not reach",
+				       in->app, model_inst_id(in), ib,
+				       task_label(r, t, lbl, sizeof(lbl)), f->network));
+				NN(f->remedy = finding_printf(
+				       out, "make the service register its address on a watched "
+				            "network (Spring: "
+				            "spring.cloud.inetutils.preferred-networks, or "
+				            "eureka.instance.ip-address)"));
+				TRY(finding_add_evidence(
+				    f, out, "task %s is live on %s (%s)", lbl, f->network,
+				    r->sw->nets[wrong_net].ingress ? "the ingress network"
+				                                   : "not a watched network"));
 				continue;
 			}
 			NN(f = instance_finding(r, out, FK_STALE_INSTANCE, in, svc));
@@ -1042,32 +1068,44 @@ static int judge_instances(struct recon *r, struct finding_list *out)
 				f->suggested_action = expired ? "deregister" : "flag";
 				age_str(since, age, sizeof(age));
 				snprintf(lease, sizeof(lease), "%ds", in->lease_duration_s);
-				NN(f->message = finding_printf(out,
-				        "%s instance %s at %s:%d has no live task or container behind it",
-				        in->app, model_inst_id(in), ib, in->port));
+				NN(f->message =
+				       finding_printf(out,
+				                      "%s instance %s at %s:%d has no live task or "
+				                      "container behind it",
+				                      in->app, model_inst_id(in), ib, in->port));
 				if (expired)
-					NN(f->remedy = finding_printf(out,
-					        "deregister it (esra check --apply): its lease is not renewed "
-					        "(last renewal %s ago, lease %s)",
-					        in->last_renewal_ms > 0 ? age : "never", lease));
+					NN(f->remedy = finding_printf(
+					       out,
+					       "deregister it (esra check --apply): its lease is "
+					       "not renewed "
+					       "(last renewal %s ago, lease %s)",
+					       in->last_renewal_ms > 0 ? age : "never", lease));
 				else
-					NN(f->remedy = finding_printf(out,
-					        "flag it OUT_OF_SERVICE (esra check --apply): something still "
-					        "renews its lease (last %s ago), so a delete would not stick; "
-					        "find the process heartbeating for %s", age, ib));
-				TRY(finding_add_evidence(f, out, "no live task or running container has %s "
-				                                 "on a watched network", ib));
-				TRY(finding_add_evidence(f, out, "status %s, last renewal %s ago, lease %s",
-				                         model_eu_status_name(in->status),
-				                         in->last_renewal_ms > 0 ? age : "never", lease));
+					NN(f->remedy = finding_printf(
+					       out,
+					       "flag it OUT_OF_SERVICE (esra check --apply): "
+					       "something still "
+					       "renews its lease (last %s ago), so a delete would "
+					       "not stick; "
+					       "find the process heartbeating for %s",
+					       age, ib));
+				TRY(finding_add_evidence(f, out,
+				                         "no live task or running container has %s "
+				                         "on a watched network",
+				                         ib));
+				TRY(finding_add_evidence(
+				    f, out, "status %s, last renewal %s ago, lease %s",
+				    model_eu_status_name(in->status),
+				    in->last_renewal_ms > 0 ? age : "never", lease));
 			}
 			if ((ev = evidence_container_prefix(r, in)) != NULL)
 				TRY(finding_add_evidence(f, out, "%s", ev));
 			{
 				struct ownership o;
 				classify(r, in->ip, NONE, NULL, &o);
-				if (o.owner == NULL && strcmp(o.evidence, "no service, task or container "
-				                                          "holds it") != 0)
+				if (o.owner == NULL &&
+				    strcmp(o.evidence, "no service, task or container "
+				                       "holds it") != 0)
 					TRY(finding_add_evidence(f, out, "%s: %s", ib, o.evidence));
 			}
 		}
@@ -1114,19 +1152,24 @@ static int judge_orphans(struct recon *r, struct finding_list *out)
 				f->has_ip = true;
 				TRY(finding_set_key(f, out, "%s/%s/vip/%s", n->name, s->name,
 				                    ip4_format(s->vip, ib)));
-				NN(f->message = finding_printf(out,
-				        "node %s's view of network %s holds VIP %s for service %s, %s",
-				        f->node, n->name, ib, s->name,
-				        svc == NONE ? "which does not exist"
-				        : !vip_ok   ? "which is not that service's VIP (an old one)"
-				                    : "which has no live task"));
-				NN(f->remedy = finding_printf(out,
-				        svc != NONE && vip_ok
-				                ? "remove or scale up service %s; if the entry outlives it, "
-				                  "docker system prune and restart docker on %s"
-				                : "stale swarm network state (%s): docker system prune and "
-				                  "restart docker on %s",
-				        svc != NONE && vip_ok ? s->name : "NetworkDB", f->node));
+				NN(f->message = finding_printf(
+				       out,
+				       "node %s's view of network %s holds VIP %s for service %s, "
+				       "%s",
+				       f->node, n->name, ib, s->name,
+				       svc == NONE ? "which does not exist"
+				       : !vip_ok   ? "which is not that service's VIP (an old one)"
+				                   : "which has no live task"));
+				NN(f->remedy = finding_printf(
+				       out,
+				       svc != NONE && vip_ok
+				           ? "remove or scale up service %s; if the entry outlives "
+				             "it, "
+				             "docker system prune and restart docker on %s"
+				           : "stale swarm network state (%s): docker system prune "
+				             "and "
+				             "restart docker on %s",
+				       svc != NONE && vip_ok ? s->name : "NetworkDB", f->node));
 			}
 			for (size_t ei = 0; ei < s->n_eps; ei++) {
 				const struct sw_netep *e = &s->eps[ei];
@@ -1134,7 +1177,8 @@ static int judge_orphans(struct recon *r, struct finding_list *out)
 				size_t ti = dot != NULL ? hmap_get(r->task_by_id, dot + 1) : NONE;
 				const struct sw_task *t = ti != NONE ? &v->tasks[ti] : NULL;
 				struct finding *f;
-				if (t != NULL && (model_task_live(t) || young(r, task_changed_ms(t))))
+				if (t != NULL &&
+				    (model_task_live(t) || young(r, task_changed_ms(t))))
 					continue;
 				if (t == NULL && svc != NONE && young(r, r->last_change[svc]))
 					continue;
@@ -1146,18 +1190,24 @@ static int judge_orphans(struct recon *r, struct finding_list *out)
 				f->ip = e->ip;
 				f->has_ip = true;
 				TRY(finding_set_key(f, out, "%s/%s/%s", n->name, s->name, e->name));
-				NN(f->message = finding_printf(out,
-				        "node %s's view of network %s lists endpoint %s (%s) of service %s, "
-				        "%s", f->node, n->name, e->name, ip4_format(e->ip, ib), s->name,
-				        t == NULL ? "a task swarm does not know"
-				                  : "whose task is not running"));
+				NN(f->message = finding_printf(
+				       out,
+				       "node %s's view of network %s lists endpoint %s (%s) of "
+				       "service %s, "
+				       "%s",
+				       f->node, n->name, e->name, ip4_format(e->ip, ib), s->name,
+				       t == NULL ? "a task swarm does not know"
+				                 : "whose task is not running"));
 				if (t != NULL)
-					TRY(finding_add_evidence(f, out, "task %s: state %s, desired %s",
-					                         t->id, model_sw_state_name(t->state),
-					                         model_sw_state_name(t->desired)));
+					TRY(finding_add_evidence(
+					    f, out, "task %s: state %s, desired %s", t->id,
+					    model_sw_state_name(t->state),
+					    model_sw_state_name(t->desired)));
 				NN(f->remedy = finding_printf(out,
-				        "stale swarm network state on %s: docker system prune and restart "
-				        "docker on %s", f->node, f->node));
+				                              "stale swarm network state on %s: "
+				                              "docker system prune and restart "
+				                              "docker on %s",
+				                              f->node, f->node));
 			}
 		}
 	}
@@ -1176,7 +1226,8 @@ static int judge_replicas(struct recon *r, struct finding_list *out)
 		               : s->mode == SW_MODE_GLOBAL   ? (long)s->desired_tasks
 		                                             : -1;
 		/* a rolling update is a mismatch for a while: grace excuses that, not failures */
-		bool drift = desired >= 0 && r->running[i] != desired && !young(r, r->last_change[i]);
+		bool drift =
+		    desired >= 0 && r->running[i] != desired && !young(r, r->last_change[i]);
 		struct finding *f;
 
 		if (!drift && r->failed_recent[i] == 0)
@@ -1189,23 +1240,25 @@ static int judge_replicas(struct recon *r, struct finding_list *out)
 		f->failed_recent = r->failed_recent[i];
 		TRY(finding_set_key(f, out, "%s", s->name));
 		if (drift)
-			NN(f->message = finding_printf(out,
-			        "service %s runs %ld task%s for %ld desired", s->name, r->running[i],
-			        r->running[i] == 1 ? "" : "s", desired));
+			NN(f->message = finding_printf(
+			       out, "service %s runs %ld task%s for %ld desired", s->name,
+			       r->running[i], r->running[i] == 1 ? "" : "s", desired));
 		else
-			NN(f->message = finding_printf(out,
-			        "service %s had %ld failed task%s in the last %lds", s->name,
-			        r->failed_recent[i], r->failed_recent[i] == 1 ? "" : "s",
-			        r->cfg->policy.history_seconds));
+			NN(f->message = finding_printf(
+			       out, "service %s had %ld failed task%s in the last %lds", s->name,
+			       r->failed_recent[i], r->failed_recent[i] == 1 ? "" : "s",
+			       r->cfg->policy.history_seconds));
 		if (drift && r->failed_recent[i] > 0)
-			TRY(finding_add_evidence(f, out, "%ld task%s failed in the last %lds",
-			                         r->failed_recent[i], r->failed_recent[i] == 1 ? "" : "s",
-			                         r->cfg->policy.history_seconds));
+			TRY(finding_add_evidence(
+			    f, out, "%ld task%s failed in the last %lds", r->failed_recent[i],
+			    r->failed_recent[i] == 1 ? "" : "s", r->cfg->policy.history_seconds));
 		TRY(finding_add_evidence(f, out, "%ld live (running and desired running)",
 		                         r->live[i]));
-		NN(f->remedy = finding_printf(out,
-		        "docker service ps %s --no-trunc: look for crash loops and tasks running "
-		        "without being desired", s->name));
+		NN(f->remedy = finding_printf(
+		       out,
+		       "docker service ps %s --no-trunc: look for crash loops and tasks running "
+		       "without being desired",
+		       s->name));
 	}
 	return ESRA_OK;
 nomem:
@@ -1225,11 +1278,11 @@ static int judge_unregistered(struct recon *r, struct finding_list *out)
 		f->service = r->sw->services[svc].name;
 		f->node = node_name(r);
 		TRY(finding_set_key(f, out, "%s", f->service));
-		NN(f->message = finding_printf(out,
-		        "service %s has %ld live task%s but no Eureka app maps to it", f->service,
-		        r->live[svc], r->live[svc] == 1 ? "" : "s"));
-		NN(f->remedy = finding_printf(out,
-		        "check its Eureka client settings, or map it with names.map"));
+		NN(f->message = finding_printf(
+		       out, "service %s has %ld live task%s but no Eureka app maps to it",
+		       f->service, r->live[svc], r->live[svc] == 1 ? "" : "s"));
+		NN(f->remedy = finding_printf(
+		       out, "check its Eureka client settings, or map it with names.map"));
 	}
 	return ESRA_OK;
 nomem:
@@ -1244,7 +1297,8 @@ static int judge_hostnames(struct recon *r, const struct dns_view *dns, struct h
 
 	for (size_t ai = 0; ai < g->n_apps; ai++) {
 		size_t svc = r->app_svc[ai];
-		for (size_t ii = g->apps[ai].first; ii < g->apps[ai].first + g->apps[ai].count; ii++) {
+		for (size_t ii = g->apps[ai].first; ii < g->apps[ai].first + g->apps[ai].count;
+		     ii++) {
 			const struct eu_instance *in = &g->inst[ii];
 			size_t k;
 			const struct dns_answer *a;
@@ -1261,7 +1315,8 @@ static int judge_hostnames(struct recon *r, const struct dns_view *dns, struct h
 			for (size_t j = 0; j < a->n_ips && !ok; j++) {
 				if (a->ips[j] == in->ip)
 					ok = true;
-				for (size_t vi = 0; svc != NONE && vi < r->sw->services[svc].n_vips; vi++)
+				for (size_t vi = 0; svc != NONE && vi < r->sw->services[svc].n_vips;
+				     vi++)
 					if (r->sw->services[svc].vips[vi].ip == a->ips[j])
 						ok = true;
 			}
@@ -1269,15 +1324,18 @@ static int judge_hostnames(struct recon *r, const struct dns_view *dns, struct h
 				continue;
 			NN(f = instance_finding(r, out, FK_HOSTNAME_MISMATCH, in, svc));
 			f->name = in->hostname;
-			NN(f->resolved_ips = pool_memdup(out->pool, a->ips, a->n_ips * sizeof(ip4_t)));
+			NN(f->resolved_ips =
+			       pool_memdup(out->pool, a->ips, a->n_ips * sizeof(ip4_t)));
 			f->n_resolved = a->n_ips;
-			NN(f->message = finding_printf(out,
-			        "%s instance %s: hostName %s resolves to %s, not to its ipAddr %s",
-			        in->app, model_inst_id(in), in->hostname,
-			        ips_str(a->ips, a->n_ips, rb, sizeof(rb)), ip4_format(in->ip, ib)));
-			NN(f->remedy = finding_printf(out,
-			        "clients that use the hostName reach another host: register with "
-			        "preferIpAddress, or fix the name"));
+			NN(f->message = finding_printf(
+			       out,
+			       "%s instance %s: hostName %s resolves to %s, not to its ipAddr %s",
+			       in->app, model_inst_id(in), in->hostname,
+			       ips_str(a->ips, a->n_ips, rb, sizeof(rb)), ip4_format(in->ip, ib)));
+			NN(f->remedy = finding_printf(
+			       out,
+			       "clients that use the hostName reach another host: register with "
+			       "preferIpAddress, or fix the name"));
 		}
 	}
 	return ESRA_OK;
@@ -1292,7 +1350,8 @@ static int judge_probes(struct recon *r, const enum probe_rc *probes, struct fin
 	for (size_t i = 0; i < r->reg->n_inst; i++) {
 		const struct eu_instance *in = &r->reg->inst[i];
 		struct finding *f;
-		if (probes[i] != PROBE_REFUSED && probes[i] != PROBE_TIMEOUT && probes[i] != PROBE_ERROR)
+		if (probes[i] != PROBE_REFUSED && probes[i] != PROBE_TIMEOUT &&
+		    probes[i] != PROBE_ERROR)
 			continue;
 		NN(f = instance_finding(r, out, FK_UNREACHABLE_INSTANCE, in,
 		                        recon_service_of_app(r, in->app)));
@@ -1301,9 +1360,9 @@ static int judge_probes(struct recon *r, const enum probe_rc *probes, struct fin
 		                               probes[i] == PROBE_REFUSED   ? "is refused"
 		                               : probes[i] == PROBE_TIMEOUT ? "timed out"
 		                                                            : "failed"));
-		NN(f->remedy = finding_printf(out,
-		        "check that the instance listens on %d and that this node can reach it",
-		        in->port));
+		NN(f->remedy = finding_printf(
+		       out, "check that the instance listens on %d and that this node can reach it",
+		       in->port));
 	}
 	return ESRA_OK;
 nomem:
@@ -1376,15 +1435,16 @@ bool recon_name_taken_locally(const struct recon *r, const char *name, const cha
 		}
 		if ((i = hmap_get(r->aliases, name)) != NONE) {
 			*by = fmt(m, "an alias of %s %s", (i & 1) ? "container" : "service",
-			          (i & 1) ? r->sw->containers[i >> 1].name : r->sw->services[i >> 1].name);
+			          (i & 1) ? r->sw->containers[i >> 1].name
+			                  : r->sw->services[i >> 1].name);
 			return true;
 		}
 		for (size_t n = 0; n < r->sw->n_nets; n++) /* this node's network view */
 			for (size_t s = 0; s < r->sw->nets[n].n_svcs; s++)
 				if (r->sw->nets[n].svcs[s].name != NULL &&
 				    esra_strcasecmp(r->sw->nets[n].svcs[s].name, name) == 0) {
-					*by = fmt(m, "service %s in this node's view of network %s", name,
-					          r->sw->nets[n].name);
+					*by = fmt(m, "service %s in this node's view of network %s",
+					          name, r->sw->nets[n].name);
 					return true;
 				}
 	}
@@ -1422,7 +1482,8 @@ static bool no_record(const struct dns_answer *a, bool alive)
 {
 	if (a == NULL)
 		return false;
-	if (a->rc == DNS_RC_NXDOMAIN || a->rc == DNS_RC_NODATA || (a->rc == DNS_RC_OK && a->n_ips == 0))
+	if (a->rc == DNS_RC_NXDOMAIN || a->rc == DNS_RC_NODATA ||
+	    (a->rc == DNS_RC_OK && a->n_ips == 0))
 		return true;
 	return alive && (a->rc == DNS_RC_TIMEOUT || a->rc == DNS_RC_SERVFAIL);
 }
@@ -1472,11 +1533,16 @@ bool recon_resolver_alive(const struct dns_view *dns, const char *canary)
 const char *recon_name_state_name(enum recon_name_state s)
 {
 	switch (s) {
-	case NAME_FREE: return "free";
-	case NAME_CLEAN: return "clean";
-	case NAME_TAKEN: return "taken";
-	case NAME_POISONED: return "poisoned";
-	case NAME_UNKNOWN: break;
+	case NAME_FREE:
+		return "free";
+	case NAME_CLEAN:
+		return "clean";
+	case NAME_TAKEN:
+		return "taken";
+	case NAME_POISONED:
+		return "poisoned";
+	case NAME_UNKNOWN:
+		break;
 	}
 	return "unknown";
 }
@@ -1522,7 +1588,8 @@ int recon_preflight(struct recon *r, const struct dns_view *dns, const char *nam
 			for (size_t i = 0; both[k]->rc == DNS_RC_OK && i < both[k]->n_ips; i++) {
 				struct ownership o;
 				classify(r, both[k]->ips[i], NONE, NULL, &o);
-				if (stale_add(out, &sa, a->n_ips + ta->n_ips, both[k]->ips[i], &o) != 0)
+				if (stale_add(out, &sa, a->n_ips + ta->n_ips, both[k]->ips[i],
+				              &o) != 0)
 					goto nomem;
 			}
 		}
@@ -1533,30 +1600,34 @@ int recon_preflight(struct recon *r, const struct dns_view *dns, const char *nam
 		f->name = finding_strdup(out, name);
 		f->node = node_name(r);
 		if (a->rc == DNS_RC_OK && a->n_ips > 0) {
-			NN(f->resolved_ips = pool_memdup(out->pool, a->ips, a->n_ips * sizeof(ip4_t)));
+			NN(f->resolved_ips =
+			       pool_memdup(out->pool, a->ips, a->n_ips * sizeof(ip4_t)));
 			f->n_resolved = a->n_ips;
 		}
 		TRY(finding_set_key(f, out, "%s", name));
 		stale_str(&sa, rb, sizeof(rb));
 		if (nothing_live)
-			NN(f->message = finding_printf(out,
-			        "%s is poisoned: DNS on %s answers %s with nothing live behind it",
-			        name, f->node, rb));
+			NN(f->message = finding_printf(
+			       out,
+			       "%s is poisoned: DNS on %s answers %s with nothing live behind it",
+			       name, f->node, rb));
 		else if (any)
-			NN(f->message = finding_printf(out, "%s is taken: DNS on %s answers %s%s%s",
-			                               name, f->node, rb, by ? ", and it is " : "",
-			                               by ? by : ""));
+			NN(f->message =
+			       finding_printf(out, "%s is taken: DNS on %s answers %s%s%s", name,
+			                      f->node, rb, by ? ", and it is " : "", by ? by : ""));
 		else
 			NN(f->message = finding_printf(out, "%s is taken: it is %s", name,
 			                               by ? by : "in use"));
 		TRY(stale_attach(f, out, &sa));
 		if (by != NULL)
 			TRY(finding_add_evidence(f, out, "the name is %s", by));
-		NN(f->remedy = finding_printf(out, nothing_live
-		        ? "deploy as {proposal}; to clear the stale record, docker system prune and "
-		          "restart docker on %s"
-		        : "deploy as {proposal}, or free the name first%s",
-		        nothing_live ? f->node : ""));
+		NN(f->remedy = finding_printf(
+		       out,
+		       nothing_live ? "deploy as {proposal}; to clear the stale record, docker "
+		                      "system prune and "
+		                      "restart docker on %s"
+		                    : "deploy as {proposal}, or free the name first%s",
+		       nothing_live ? f->node : ""));
 	}
 	return ESRA_OK;
 nomem:
@@ -1599,7 +1670,8 @@ int recon_peer_divergence(struct recon *r, const struct eu_registry *const *regs
 			char key[ESRA_MAX_STRING];
 			size_t j;
 			snprintf(key, sizeof(key), "%s/%s", in->app, model_inst_id(in));
-			for (char *c = key; *c != '/' && *c; c++) /* apps compare case-insensitively */
+			for (char *c = key; *c != '/' && *c;
+			     c++) /* apps compare case-insensitively */
 				if (*c >= 'a' && *c <= 'z')
 					*c = (char)(*c - 32);
 			j = hmap_get(seen, key);
@@ -1634,12 +1706,13 @@ int recon_peer_divergence(struct recon *r, const struct eu_registry *const *regs
 		}
 		f->nodes = nodes;
 		f->n_nodes = nn;
-		NN(f->message = finding_printf(out,
-		        "Eureka peers disagree about %s instance %s: present on %s, missing on %s",
-		        first[j]->app, model_inst_id(first[j]), have, lack));
-		NN(f->remedy = finding_printf(out,
-		        "no action is taken on it while they disagree; if it lasts, check peer "
-		        "replication between the Eureka servers"));
+		NN(f->message = finding_printf(
+		       out,
+		       "Eureka peers disagree about %s instance %s: present on %s, missing on %s",
+		       first[j]->app, model_inst_id(first[j]), have, lack));
+		NN(f->remedy = finding_printf(
+		       out, "no action is taken on it while they disagree; if it lasts, check peer "
+		            "replication between the Eureka servers"));
 	}
 	goto out;
 nomem:

@@ -28,8 +28,7 @@ void recon_free(struct recon *r); /* NULL is a no-op */
 /* The names to ask DNS this cycle: service names and tasks.<name> of services on the watched
  * networks, and Eureka hostNames that are not IP literals. *names is a malloc'ed array the
  * caller frees (not the strings, which r owns). */
-int recon_dns_names(struct recon *r, const char ***names, size_t *n,
-                    struct esra_err *err) ESRA_WUR;
+int recon_dns_names(struct recon *r, const char ***names, size_t *n, struct esra_err *err) ESRA_WUR;
 
 /* Instances worth a TCP probe (valid ip and port): index into in->reg->inst. */
 int recon_probe_targets(const struct recon *r, size_t **idx, size_t *n) ESRA_WUR;
@@ -65,11 +64,11 @@ bool recon_name_free_in_dns(const struct dns_view *dns, const char *name, bool a
 
 /* Preflight of one name about to be deployed. */
 enum recon_name_state {
-	NAME_FREE = 0,  /* nothing holds it anywhere */
-	NAME_CLEAN,     /* the live service of that name holds it and DNS agrees exactly */
-	NAME_TAKEN,     /* something else holds it */
-	NAME_POISONED,  /* DNS answers IPs with nothing live behind them */
-	NAME_UNKNOWN    /* DNS gave no definite answer */
+	NAME_FREE = 0, /* nothing holds it anywhere */
+	NAME_CLEAN,    /* the live service of that name holds it and DNS agrees exactly */
+	NAME_TAKEN,    /* something else holds it */
+	NAME_POISONED, /* DNS answers IPs with nothing live behind them */
+	NAME_UNKNOWN   /* DNS gave no definite answer */
 };
 const char *recon_name_state_name(enum recon_name_state s);
 /* Judge name with a DNS view that holds name and tasks.<name> (and the canary: alive says

@@ -123,11 +123,15 @@ static int wrap(struct buf *b, const char *first, size_t rest, const char *text)
 static const char *status_word(enum severity s)
 {
 	switch (s) {
-	case SEV_CRITICAL: return "CRITICAL";
-	case SEV_WARNING: return "WARNING";
-	case SEV_UNKNOWN: return "UNKNOWN";
+	case SEV_CRITICAL:
+		return "CRITICAL";
+	case SEV_WARNING:
+		return "WARNING";
+	case SEV_UNKNOWN:
+		return "UNKNOWN";
 	case SEV_INFO:
-	case SEV_OK: break;
+	case SEV_OK:
+		break;
 	}
 	return "OK";
 }
@@ -138,12 +142,16 @@ static const char *subject(const struct finding *f)
 	switch (f->kind) {
 	case FK_POISONED_NAME:
 	case FK_NAME_TAKEN:
-	case FK_DNS_DIVERGENCE: return f->name;
-	case FK_SOURCE_ERROR: return f->source;
+	case FK_DNS_DIVERGENCE:
+		return f->name;
+	case FK_SOURCE_ERROR:
+		return f->source;
 	case FK_REPLICA_DRIFT:
 	case FK_UNREGISTERED_SERVICE:
-	case FK_ORPHAN_ENDPOINT: return f->service;
-	default: return NULL;
+	case FK_ORPHAN_ENDPOINT:
+		return f->service;
+	default:
+		return NULL;
 	}
 }
 
@@ -165,12 +173,14 @@ static int summary(const struct report *r, struct buf *b)
 			                n == 1 ? ki->label : ki->label_plural);
 			any = true;
 			for (size_t i = 0; i < l->n && rc == 0; i++) {
-				const char *s = l->v[i].kind == (enum fkind)k ? subject(&l->v[i]) : NULL;
+				const char *s =
+				    l->v[i].kind == (enum fkind)k ? subject(&l->v[i]) : NULL;
 				bool dup = false;
 				if (s == NULL)
 					continue;
 				for (size_t j = 0; j < i && !dup; j++) /* each subject once */
-					dup = l->v[j].kind == (enum fkind)k && subject(&l->v[j]) != NULL &&
+					dup = l->v[j].kind == (enum fkind)k &&
+					      subject(&l->v[j]) != NULL &&
 					      strcmp(subject(&l->v[j]), s) == 0;
 				if (dup)
 					continue;
@@ -227,7 +237,8 @@ int report_text(const struct report *r, struct buf *b)
 
 	if (rc == 0) {
 		snprintf(tmp, sizeof(tmp), "node %s%s%s%s%s, %s",
-		         r->node.known ? (r->node.hostname[0] ? r->node.hostname : r->node.id) : "?",
+		         r->node.known ? (r->node.hostname[0] ? r->node.hostname : r->node.id)
+		                       : "?",
 		         r->node.known ? (r->node.manager ? " (manager" : " (worker") : "",
 		         r->node.known && r->node.leader ? ", leader" : "",
 		         r->node.known && r->node.worker_view ? ", worker view" : "",
@@ -240,14 +251,15 @@ int report_text(const struct report *r, struct buf *b)
 		rc = source_line(b, "eureka", &r->eureka, tmp);
 	}
 	if (rc == 0) {
-		snprintf(tmp, sizeof(tmp), "ok, %s, API %s, %zu services, %zu tasks, %zu containers",
-		         r->docker.where, r->docker_api, r->docker.count_a, r->docker.count_b,
-		         r->docker.count_c);
+		snprintf(tmp, sizeof(tmp),
+		         "ok, %s, API %s, %zu services, %zu tasks, %zu containers", r->docker.where,
+		         r->docker_api, r->docker.count_a, r->docker.count_b, r->docker.count_c);
 		rc = source_line(b, "docker", &r->docker, tmp);
 	}
 	if (rc == 0) {
 		snprintf(tmp, sizeof(tmp), "ok, %s%s%s, %zu names, %zu queries", r->dns.where,
-		         r->dns_seat[0] ? " from " : "", r->dns_seat, r->dns.count_a, r->dns.count_b);
+		         r->dns_seat[0] ? " from " : "", r->dns_seat, r->dns.count_a,
+		         r->dns.count_b);
 		rc = source_line(b, "dns", &r->dns, tmp);
 	}
 	for (size_t i = 0; i < r->n_notes && rc == 0; i++)
@@ -265,7 +277,8 @@ int report_text(const struct report *r, struct buf *b)
 		snprintf(head, sizeof(head), "%s %s", status_word(f->severity),
 		         finding_kind(f->kind)->name);
 		if (rc == 0 && subject(f) != NULL)
-			snprintf(head + strlen(head), sizeof(head) - strlen(head), " %s", subject(f));
+			snprintf(head + strlen(head), sizeof(head) - strlen(head), " %s",
+			         subject(f));
 		if (rc == 0)
 			rc = wrap(b, head, 2, "");
 		if (rc == 0 && f->message)
@@ -361,7 +374,8 @@ static cJSON *finding_json(const struct finding *f)
 		ip4_t stale[256];
 		size_t n = 0;
 		if (f->n_expected > 0 || !(ki->fields & FF_INSTANCE))
-			cJSON_AddItemToObject(o, "expected_ips", ip_array(f->expected_ips, f->n_expected));
+			cJSON_AddItemToObject(o, "expected_ips",
+			                      ip_array(f->expected_ips, f->n_expected));
 		cJSON_AddItemToObject(o, "resolved_ips", ip_array(f->resolved_ips, f->n_resolved));
 		for (size_t i = 0; i < f->n_stale && n < 256; i++) {
 			stale[n++] = f->stale[i].ip;
@@ -446,8 +460,10 @@ int report_json(const struct report *r, struct buf *out)
 		add_str(node, "hostname", r->node.known ? r->node.hostname : NULL);
 		cJSON_AddBoolToObject(node, "manager", r->node.manager);
 		cJSON_AddBoolToObject(node, "leader", r->node.leader);
-		cJSON_AddStringToObject(node, "view", !r->node.known ? "none"
-		                                      : r->node.worker_view ? "worker" : "manager");
+		cJSON_AddStringToObject(node, "view",
+		                        !r->node.known        ? "none"
+		                        : r->node.worker_view ? "worker"
+		                                              : "manager");
 	}
 	src = cJSON_AddObjectToObject(root, "sources");
 	if (src != NULL) {
@@ -473,8 +489,8 @@ int report_json(const struct report *r, struct buf *out)
 			cJSON_AddItemToObject(src, "dns", s);
 		}
 	}
-	cJSON_AddStringToObject(root, "status", r->status == SEV_INFO ? "ok"
-	                                         : finding_severity_name(r->status));
+	cJSON_AddStringToObject(root, "status",
+	                        r->status == SEV_INFO ? "ok" : finding_severity_name(r->status));
 	arr = cJSON_AddArrayToObject(root, "findings");
 	for (size_t i = 0; arr != NULL && i < r->findings.n; i++)
 		cJSON_AddItemToArray(arr, finding_json(&r->findings.v[i]));
@@ -528,7 +544,9 @@ void report_count_actions(const struct report *r, struct report_counters *c)
 {
 	for (size_t i = 0; i < r->n_actions; i++) {
 		const struct report_action *a = &r->actions[i];
-		int k = strcmp(a->action, "deregister") == 0 ? 0 : strcmp(a->action, "flag") == 0 ? 1 : 2;
+		int k = strcmp(a->action, "deregister") == 0 ? 0
+		        : strcmp(a->action, "flag") == 0     ? 1
+		                                             : 2;
 		c->actions[k][a->result]++;
 	}
 	if (r->eureka.ok && r->docker.ok && r->dns.ok)
@@ -555,8 +573,8 @@ int report_prometheus(const struct report *r, const struct report_counters *c, s
 					n++;
 			if (n == 0 && sevs[s] != ki->severity)
 				continue;
-			rc = buf_printf(b, "esra_findings{kind=\"%s\",severity=\"%s\"} %zu\n", ki->name,
-			                finding_severity_name(sevs[s]), n);
+			rc = buf_printf(b, "esra_findings{kind=\"%s\",severity=\"%s\"} %zu\n",
+			                ki->name, finding_severity_name(sevs[s]), n);
 		}
 	}
 	if (rc == 0)
@@ -566,26 +584,31 @@ int report_prometheus(const struct report *r, const struct report_counters *c, s
 		rc = buf_printf(b, "esra_source_up{source=\"%s\"} %d\n", srcn[i],
 		                src[i]->attempted && src[i]->ok ? 1 : 0);
 	if (rc == 0)
-		rc = buf_printf(b, "# HELP esra_check_duration_seconds Wall time of the last check.\n"
-		                   "# TYPE esra_check_duration_seconds gauge\n"
-		                   "esra_check_duration_seconds %.6f\n", r->duration_s);
+		rc = buf_printf(b,
+		                "# HELP esra_check_duration_seconds Wall time of the last check.\n"
+		                "# TYPE esra_check_duration_seconds gauge\n"
+		                "esra_check_duration_seconds %.6f\n",
+		                r->duration_s);
 	if (rc == 0)
-		rc = buf_puts(b, "# HELP esra_actions_total Registry actions, by action and result.\n"
-		                 "# TYPE esra_actions_total counter\n");
+		rc = buf_puts(b,
+		              "# HELP esra_actions_total Registry actions, by action and result.\n"
+		              "# TYPE esra_actions_total counter\n");
 	for (int a = 0; a < 2 && rc == 0; a++)
 		for (int res = 0; res < 3 && rc == 0; res++)
 			rc = buf_printf(b, "esra_actions_total{action=\"%s\",result=\"%s\"} %llu\n",
 			                acts[a], result_name((enum act_result)res),
 			                (unsigned long long)c->actions[a][res]);
 	if (rc == 0)
-		rc = buf_printf(b, "# HELP esra_last_success_timestamp_seconds End of the last check "
-		                   "whose sources were all read.\n"
-		                   "# TYPE esra_last_success_timestamp_seconds gauge\n"
-		                   "esra_last_success_timestamp_seconds %.3f\n",
+		rc = buf_printf(b,
+		                "# HELP esra_last_success_timestamp_seconds End of the last check "
+		                "whose sources were all read.\n"
+		                "# TYPE esra_last_success_timestamp_seconds gauge\n"
+		                "esra_last_success_timestamp_seconds %.3f\n",
 		                c->last_success_ms / 1000.0);
 	if (rc == 0)
-		rc = buf_printf(b, "# HELP esra_is_leader Whether this node is the swarm leader.\n"
-		                   "# TYPE esra_is_leader gauge\nesra_is_leader %d\n",
+		rc = buf_printf(b,
+		                "# HELP esra_is_leader Whether this node is the swarm leader.\n"
+		                "# TYPE esra_is_leader gauge\nesra_is_leader %d\n",
 		                r->node.leader ? 1 : 0);
 	return rc;
 }

@@ -12,8 +12,8 @@
 struct report_source {
 	bool attempted;
 	bool ok;
-	char error[256];       /* why not ok (names the source) */
-	char where[256];       /* eureka: url; dns: server; docker: host (all redacted) */
+	char error[256]; /* why not ok (names the source) */
+	char where[256]; /* eureka: url; dns: server; docker: host (all redacted) */
 	size_t count_a, count_b, count_c; /* eureka: apps, instances; docker: services, tasks,
 	                                      containers; dns: names, queries */
 };
@@ -21,23 +21,23 @@ struct report_source {
 enum act_result { ACT_DONE = 0, ACT_SKIPPED, ACT_FAILED };
 
 struct report_action {
-	const char *action;      /* "deregister" | "flag" */
+	const char *action; /* "deregister" | "flag" */
 	const char *app, *instance_id;
 	enum act_result result;
 	const char *reason;
-	int peers_agree;         /* 1 yes, 0 no, -1 not verified */
-	long http_status;        /* 0 when nothing was sent */
+	int peers_agree;  /* 1 yes, 0 no, -1 not verified */
+	long http_status; /* 0 when nothing was sent */
 };
 
 /* Preflight verdict for one name. */
 struct report_name {
 	const char *name;
-	const char *state;       /* free | clean | taken | poisoned | unknown */
-	const char *proposal;    /* NULL when not needed or none found */
+	const char *state;    /* free | clean | taken | poisoned | unknown */
+	const char *proposal; /* NULL when not needed or none found */
 };
 
 struct report {
-	const char *command;     /* "check" | "preflight" | "watch" */
+	const char *command; /* "check" | "preflight" | "watch" */
 	int64_t generated_ms;
 	double duration_s;
 	struct {
@@ -45,14 +45,14 @@ struct report {
 		bool manager, leader, worker_view, known;
 	} node;
 	struct report_source eureka, docker, dns;
-	const char *docker_api;  /* negotiated version, "" if none */
-	const char *dns_seat;    /* "" = esra's own namespace, else the netns asked from */
+	const char *docker_api; /* negotiated version, "" if none */
+	const char *dns_seat;   /* "" = esra's own namespace, else the netns asked from */
 	struct finding_list findings;
 	struct report_action *actions;
 	size_t n_actions, cap_actions;
 	struct report_name *names;
 	size_t n_names;
-	const char **notes;      /* what this view could not judge, e.g. on a worker */
+	const char **notes; /* what this view could not judge, e.g. on a worker */
 	size_t n_notes;
 	enum severity status;
 };
@@ -71,8 +71,8 @@ int report_json(const struct report *r, struct buf *out) ESRA_WUR;
 
 /* Counters that outlive one cycle (watch mode), for Prometheus. */
 struct report_counters {
-	uint64_t actions[3][3];   /* [deregister, flag, other][done, skipped, failed] */
-	int64_t last_success_ms;  /* last cycle whose sources were all ok, 0 = never */
+	uint64_t actions[3][3];  /* [deregister, flag, other][done, skipped, failed] */
+	int64_t last_success_ms; /* last cycle whose sources were all ok, 0 = never */
 };
 void report_count_actions(const struct report *r, struct report_counters *c);
 int report_prometheus(const struct report *r, const struct report_counters *c,

@@ -51,7 +51,8 @@ static cJSON *docker_json(const struct sw_view *v)
 		cJSON_AddNumberToObject(x, "running_tasks", (double)s->running_tasks);
 		y = cJSON_AddObjectToObject(x, "vips");
 		for (size_t j = 0; j < s->n_vips; j++)
-			cJSON_AddItemToObject(y, net_name(v, s->vips[j].net), ip_json(s->vips[j].ip));
+			cJSON_AddItemToObject(y, net_name(v, s->vips[j].net),
+			                      ip_json(s->vips[j].ip));
 		y = cJSON_AddArrayToObject(x, "aliases");
 		for (size_t j = 0; j < s->n_aliases; j++)
 			cJSON_AddItemToArray(y, cJSON_CreateString(s->aliases[j].alias));
@@ -62,15 +63,16 @@ static cJSON *docker_json(const struct sw_view *v)
 		const struct sw_task *t = &v->tasks[i];
 		x = cJSON_CreateObject();
 		cJSON_AddStringToObject(x, "id", t->id);
-		cJSON_AddStringToObject(x, "service", t->service != MODEL_NONE
-		                                              ? v->services[t->service].name : "?");
+		cJSON_AddStringToObject(
+		    x, "service", t->service != MODEL_NONE ? v->services[t->service].name : "?");
 		cJSON_AddNumberToObject(x, "slot", (double)t->slot);
 		cJSON_AddStringToObject(x, "state", model_sw_state_name(t->state));
 		cJSON_AddStringToObject(x, "desired", model_sw_state_name(t->desired));
 		cJSON_AddBoolToObject(x, "live", model_task_live(t));
 		y = cJSON_AddObjectToObject(x, "addrs");
 		for (size_t j = 0; j < t->n_addrs; j++)
-			cJSON_AddItemToObject(y, net_name(v, t->addrs[j].net), ip_json(t->addrs[j].ip));
+			cJSON_AddItemToObject(y, net_name(v, t->addrs[j].net),
+			                      ip_json(t->addrs[j].ip));
 		cJSON_AddItemToArray(a, x);
 	}
 	a = cJSON_AddArrayToObject(o, "networks");
@@ -174,7 +176,8 @@ int main(int argc, char **argv)
 
 	while ((ch = getopt(argc, argv, "c:")) != -1) {
 		if (ch != 'c') {
-			fputs("usage: esra-views [-c FILE] docker | eureka | dns NAME...\n", stderr);
+			fputs("usage: esra-views [-c FILE] docker | eureka | dns NAME...\n",
+			      stderr);
 			return 3;
 		}
 		path = optarg;
@@ -185,8 +188,8 @@ int main(int argc, char **argv)
 	}
 	http_global_init();
 	if (strcmp(argv[optind], "docker") == 0) {
-		struct docker_opts o = {cfg.docker.host, cfg.docker.tls_verify, cfg.docker.cert_path,
-		                        cfg.docker.timeout_ms, 0};
+		struct docker_opts o = {cfg.docker.host, cfg.docker.tls_verify,
+		                        cfg.docker.cert_path, cfg.docker.timeout_ms, 0};
 		struct docker *d = docker_new(&o, &err);
 		struct sw_view *v = NULL;
 		if (d != NULL && docker_read(d, &v, &err) == ESRA_OK)
@@ -195,7 +198,8 @@ int main(int argc, char **argv)
 		docker_free(d);
 	} else if (strcmp(argv[optind], "eureka") == 0) {
 		struct eureka_opts o = {(const char *const *)cfg.eureka.urls.v, cfg.eureka.urls.n,
-		                        cfg.eureka.format == CFG_FORMAT_XML ? EUREKA_XML : EUREKA_JSON,
+		                        cfg.eureka.format == CFG_FORMAT_XML ? EUREKA_XML
+		                                                            : EUREKA_JSON,
 		                        cfg.eureka.timeout_ms, 0};
 		struct eureka *e = eureka_new(&o, &err);
 		struct eu_registry *r = NULL;
@@ -218,7 +222,8 @@ int main(int argc, char **argv)
 			                          cfg.docker.cert_path, cfg.docker.timeout_ms, 0};
 			struct docker *d = docker_new(&dop, &err);
 			pid_t pid = 0;
-			if (d == NULL || docker_container_pid(d, cfg.dns.netns + 10, &pid, &err) != 0 ||
+			if (d == NULL ||
+			    docker_container_pid(d, cfg.dns.netns + 10, &pid, &err) != 0 ||
 			    netns_path_for_pid(pid, seat, sizeof(seat)) != 0) {
 				fprintf(stderr, "esra-views: %s\n", err.msg);
 				docker_free(d);

@@ -7,8 +7,8 @@
 #include "act.h"
 #include "testutil.h"
 
-#define NOW 1800000000000LL
-#define AGO(s) (NOW - (int64_t)(s) * 1000)
+#define NOW    1800000000000LL
+#define AGO(s) (NOW - (int64_t)(s)*1000)
 
 struct fx {
 	struct esra_config cfg;
@@ -364,7 +364,7 @@ static void test_act_unwritable_audit_log_sends_nothing(void **state)
 
 	(void)state;
 	fx_init(&x, "policy = { audit_log = \"/nonexistent-dir/esra/audit.log\"; "
-	                "max_fraction_registry = 1.0; };");
+	            "max_fraction_registry = 1.0; };");
 	app(&x, "A", 10, 2, "deregister", EU_UP);
 	plan(&x);
 	assert_int_equal(n_go(&x), 2);
@@ -390,20 +390,20 @@ static void test_act_unwritable_audit_log_sends_nothing(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_act_report_mode_plans_nothing_without_apply),
-		cmocka_unit_test(test_act_apply_follows_suggested_action),
-		cmocka_unit_test(test_act_flag_mode_never_deregisters),
-		cmocka_unit_test(test_act_incomplete_sources_refuse_everything),
-		cmocka_unit_test(test_act_leader_only_refuses_on_a_follower),
-		cmocka_unit_test(test_act_max_actions_per_run),
-		cmocka_unit_test(test_act_per_app_fraction_four_stale_lose_one),
-		cmocka_unit_test(test_act_registry_fraction),
-		cmocka_unit_test(test_act_never_the_last_up_instance),
-		cmocka_unit_test(test_act_divergent_instances_are_left_alone),
-		cmocka_unit_test(test_act_grace_and_already_flagged),
-		cmocka_unit_test(test_act_watch_needs_confirm_cycles),
-		cmocka_unit_test(test_act_limits_combine_in_order),
-		cmocka_unit_test(test_act_unwritable_audit_log_sends_nothing),
+	    cmocka_unit_test(test_act_report_mode_plans_nothing_without_apply),
+	    cmocka_unit_test(test_act_apply_follows_suggested_action),
+	    cmocka_unit_test(test_act_flag_mode_never_deregisters),
+	    cmocka_unit_test(test_act_incomplete_sources_refuse_everything),
+	    cmocka_unit_test(test_act_leader_only_refuses_on_a_follower),
+	    cmocka_unit_test(test_act_max_actions_per_run),
+	    cmocka_unit_test(test_act_per_app_fraction_four_stale_lose_one),
+	    cmocka_unit_test(test_act_registry_fraction),
+	    cmocka_unit_test(test_act_never_the_last_up_instance),
+	    cmocka_unit_test(test_act_divergent_instances_are_left_alone),
+	    cmocka_unit_test(test_act_grace_and_already_flagged),
+	    cmocka_unit_test(test_act_watch_needs_confirm_cycles),
+	    cmocka_unit_test(test_act_limits_combine_in_order),
+	    cmocka_unit_test(test_act_unwritable_audit_log_sends_nothing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

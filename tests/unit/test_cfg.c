@@ -30,18 +30,21 @@ static void test_cfg_defaults_match_spec(void **state)
 	assert_int_equal(c.policy.confirm_cycles, 3);
 	assert_int_equal(c.policy.max_actions_per_run, 5);
 	assert_true(c.policy.max_fraction_per_app > 0.339 && c.policy.max_fraction_per_app < 0.341);
-	assert_true(c.policy.max_fraction_registry > 0.149 && c.policy.max_fraction_registry < 0.151);
+	assert_true(c.policy.max_fraction_registry > 0.149 &&
+	            c.policy.max_fraction_registry < 0.151);
 	assert_false(c.policy.allow_empty_app);
 	assert_true(c.policy.leader_only);
 	assert_int_equal(c.watch.interval_seconds, 30);
 	assert_string_equal(c.watch.listen, "127.0.0.1:9477");
 	cfg_free(&c);
 	/* "" means no HTTP endpoint; a port without an address does not parse */
-	assert_int_equal(cfg_load_string(&c, "watch = { listen = \"\"; };", "t", env, NULL, &err), 0);
+	assert_int_equal(cfg_load_string(&c, "watch = { listen = \"\"; };", "t", env, NULL, &err),
+	                 0);
 	assert_string_equal(c.watch.listen, "");
 	cfg_free(&c);
-	assert_int_equal(cfg_load_string(&c, "watch = { listen = \"9477\"; };", "t", env, NULL, &err),
-	                 ESRA_ECONFIG);
+	assert_int_equal(
+	    cfg_load_string(&c, "watch = { listen = \"9477\"; };", "t", env, NULL, &err),
+	    ESRA_ECONFIG);
 	assert_int_equal(cfg_load(&c, NULL, env, NULL, &err), ESRA_OK);
 	assert_string_equal(c.log.level, "info");
 	assert_int_equal(c.log.format, CFG_LOG_TEXT);
@@ -50,12 +53,13 @@ static void test_cfg_defaults_match_spec(void **state)
 
 static void test_cfg_file_values_are_read(void **state)
 {
-	const char *text =
-		"eureka = { urls = [\"http://a:1/eureka/\", \"http://b:2/eureka/\"]; format = \"xml\"; };\n"
-		"names = { map = ( (\"GBS-CMS\", \"gbs-cms\"), (\"X\", \"y\") );\n"
-		"          expect_registered = [\"gbs-cms\"]; };\n"
-		"policy = { mode = \"deregister\"; max_fraction_per_app = 0.5; max_actions_per_run = 2; };\n"
-		"log = { level = \"debug\"; format = \"json\"; };\n";
+	const char *text = "eureka = { urls = [\"http://a:1/eureka/\", \"http://b:2/eureka/\"]; "
+	                   "format = \"xml\"; };\n"
+	                   "names = { map = ( (\"GBS-CMS\", \"gbs-cms\"), (\"X\", \"y\") );\n"
+	                   "          expect_registered = [\"gbs-cms\"]; };\n"
+	                   "policy = { mode = \"deregister\"; max_fraction_per_app = 0.5; "
+	                   "max_actions_per_run = 2; };\n"
+	                   "log = { level = \"debug\"; format = \"json\"; };\n";
 	struct esra_config c;
 	struct esra_err err;
 	const char *env[] = {NULL};
@@ -142,10 +146,13 @@ static void test_cfg_environment_overrides_file(void **state)
 {
 	const char *text = "docker = { host = \"unix:///x.sock\"; };\n"
 	                   "eureka = { urls = [\"http://file:1/eureka/\"]; };\n";
-	const char *env[] = {"DOCKER_HOST=tcp://10.0.0.1:2376", "DOCKER_TLS_VERIFY=1",
-	               "DOCKER_CERT_PATH=/certs",
-	               "ESRA_EUREKA_URLS=http://u:secret@e1:8761/eureka/, http://e2:8761/eureka/",
-	               "ESRA_DNS_SERVER=127.0.0.1:5353", NULL};
+	const char *env[] = {
+	    "DOCKER_HOST=tcp://10.0.0.1:2376",
+	    "DOCKER_TLS_VERIFY=1",
+	    "DOCKER_CERT_PATH=/certs",
+	    "ESRA_EUREKA_URLS=http://u:secret@e1:8761/eureka/, http://e2:8761/eureka/",
+	    "ESRA_DNS_SERVER=127.0.0.1:5353",
+	    NULL};
 	struct esra_config c;
 	struct esra_err err;
 	char base[128], sock[128];
@@ -161,7 +168,8 @@ static void test_cfg_environment_overrides_file(void **state)
 	assert_string_equal(c.eureka.urls.v[1], "http://e2:8761/eureka/");
 	assert_string_equal(c.dns.server, "127.0.0.1");
 	assert_int_equal(c.dns.port, 5353);
-	assert_int_equal(cfg_docker_endpoint(&c, base, sizeof(base), sock, sizeof(sock), &tls, &err), 0);
+	assert_int_equal(
+	    cfg_docker_endpoint(&c, base, sizeof(base), sock, sizeof(sock), &tls, &err), 0);
 	assert_string_equal(base, "https://10.0.0.1:2376");
 	assert_true(tls);
 	cfg_free(&c);
@@ -238,16 +246,16 @@ static void test_cfg_shipped_file_documents_the_defaults(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cfg_defaults_match_spec),
-		cmocka_unit_test(test_cfg_file_values_are_read),
-		cmocka_unit_test(test_cfg_unknown_key_names_file_line_and_key),
-		cmocka_unit_test(test_cfg_wrong_type_and_all_errors_reported),
-		cmocka_unit_test(test_cfg_syntax_error_names_line),
-		cmocka_unit_test(test_cfg_missing_file_is_a_clear_error),
-		cmocka_unit_test(test_cfg_environment_overrides_file),
-		cmocka_unit_test(test_cfg_dump_redacts_credentials),
-		cmocka_unit_test(test_cfg_bad_values_are_rejected),
-		cmocka_unit_test(test_cfg_shipped_file_documents_the_defaults),
+	    cmocka_unit_test(test_cfg_defaults_match_spec),
+	    cmocka_unit_test(test_cfg_file_values_are_read),
+	    cmocka_unit_test(test_cfg_unknown_key_names_file_line_and_key),
+	    cmocka_unit_test(test_cfg_wrong_type_and_all_errors_reported),
+	    cmocka_unit_test(test_cfg_syntax_error_names_line),
+	    cmocka_unit_test(test_cfg_missing_file_is_a_clear_error),
+	    cmocka_unit_test(test_cfg_environment_overrides_file),
+	    cmocka_unit_test(test_cfg_dump_redacts_credentials),
+	    cmocka_unit_test(test_cfg_bad_values_are_rejected),
+	    cmocka_unit_test(test_cfg_shipped_file_documents_the_defaults),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -85,7 +85,8 @@ static void test_jstream_same_values_for_every_piece_size(void **state)
 
 static void test_jstream_object_paths_choose_members(void **state)
 {
-	const char *doc = "{\"version\":\"3\",\"skip\":{\"items\":[9]},\"items\":[{\"x\":1},{\"y\":2}]}";
+	const char *doc =
+	    "{\"version\":\"3\",\"skip\":{\"items\":[9]},\"items\":[{\"x\":1},{\"y\":2}]}";
 	struct collect c = {0};
 	struct esra_err err;
 
@@ -102,8 +103,11 @@ static void test_jstream_object_paths_choose_members(void **state)
 static void test_jstream_malformed_documents_are_errors(void **state)
 {
 	static const char *const bad[] = {
-		"", "   ", "[1,2", "[1,,2]", "{\"a\" 1}", "[1]]", "[1] [2]", "{\"a\":1,}",
-		"[\"unterminated]", "{1:2}", "[}", "{]", "[1 2]", "x",
+	    "",        "   ",        "[1,2",
+	    "[1,,2]",  "{\"a\" 1}",  "[1]]",
+	    "[1] [2]", "{\"a\":1,}", "[\"unterminated]",
+	    "{1:2}",   "[}",         "{]",
+	    "[1 2]",   "x",
 	};
 	struct esra_err err;
 
@@ -159,11 +163,11 @@ static void test_jstream_callback_error_stops_stream(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_jstream_same_values_for_every_piece_size),
-		cmocka_unit_test(test_jstream_object_paths_choose_members),
-		cmocka_unit_test(test_jstream_malformed_documents_are_errors),
-		cmocka_unit_test(test_jstream_depth_and_size_caps),
-		cmocka_unit_test(test_jstream_callback_error_stops_stream),
+	    cmocka_unit_test(test_jstream_same_values_for_every_piece_size),
+	    cmocka_unit_test(test_jstream_object_paths_choose_members),
+	    cmocka_unit_test(test_jstream_malformed_documents_are_errors),
+	    cmocka_unit_test(test_jstream_depth_and_size_caps),
+	    cmocka_unit_test(test_jstream_callback_error_stops_stream),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

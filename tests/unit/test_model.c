@@ -169,9 +169,9 @@ static void test_model_ipv4_parsing_is_strict(void **state)
 	assert_int_equal(pfx, -1);
 	assert_true(ip4_in_subnet(ip, 0x0a000000u, 8));
 	assert_false(ip4_in_subnet(ip, 0x0b000000u, 8));
-	static const char *const bad[] = {"10.261.13.199", "10.0.1", "10.0.1.2.3", "010.0.1.2",
-	                                  "10.0.1.2/33", "10.0.1.2/", "", "a.b.c.d", "10..1.2",
-	                                  " 10.0.1.2", "10.0.1.2 "};
+	static const char *const bad[] = {"10.261.13.199", "10.0.1",    "10.0.1.2.3", "010.0.1.2",
+	                                  "10.0.1.2/33",   "10.0.1.2/", "",           "a.b.c.d",
+	                                  "10..1.2",       " 10.0.1.2", "10.0.1.2 "};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		if (ip4_parse(bad[i], (size_t)-1, &ip, &pfx) != ESRA_EPARSE)
 			fail_msg("\"%s\" parsed", bad[i]);
@@ -180,12 +180,12 @@ static void test_model_ipv4_parsing_is_strict(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_model_delta_adds_modifies_and_deletes),
-		cmocka_unit_test(test_model_delta_applies_in_the_servers_order),
-		cmocka_unit_test(test_model_hashcode_sorts_statuses_by_name),
-		cmocka_unit_test(test_model_instance_id_falls_back_to_hostname),
-		cmocka_unit_test(test_model_parses_rfc3339_times),
-		cmocka_unit_test(test_model_ipv4_parsing_is_strict),
+	    cmocka_unit_test(test_model_delta_adds_modifies_and_deletes),
+	    cmocka_unit_test(test_model_delta_applies_in_the_servers_order),
+	    cmocka_unit_test(test_model_hashcode_sorts_statuses_by_name),
+	    cmocka_unit_test(test_model_instance_id_falls_back_to_hostname),
+	    cmocka_unit_test(test_model_parses_rfc3339_times),
+	    cmocka_unit_test(test_model_ipv4_parsing_is_strict),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

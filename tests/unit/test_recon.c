@@ -8,8 +8,8 @@
 #include "recon.h"
 #include "testutil.h"
 
-#define NOW 1800000000000LL /* a fixed "now" in ms */
-#define AGO(s) (NOW - (int64_t)(s) * 1000)
+#define NOW    1800000000000LL /* a fixed "now" in ms */
+#define AGO(s) (NOW - (int64_t)(s)*1000)
 
 static ip4_t ip(const char *s)
 {
@@ -48,9 +48,8 @@ static void add_net(struct sw_view *v, const char *id, const char *name, bool in
 	n->ingress = ingress;
 }
 
-static void add_svc(struct sw_view *v, const char *id, const char *name, long replicas,
-                    bool dnsrr, const char *net1, const char *vip1, const char *net2,
-                    const char *vip2)
+static void add_svc(struct sw_view *v, const char *id, const char *name, long replicas, bool dnsrr,
+                    const char *net1, const char *vip1, const char *net2, const char *vip2)
 {
 	struct sw_service *s = model_sw_add_service(v);
 
@@ -85,8 +84,8 @@ static void add_alias(struct sw_view *v, const char *svc_id, const char *net, co
 }
 
 static void add_task(struct sw_view *v, const char *id, const char *svc_id, long slot,
-                     enum sw_state state, enum sw_state desired, const char *net,
-                     const char *addr, int64_t changed_ms, const char *container)
+                     enum sw_state state, enum sw_state desired, const char *net, const char *addr,
+                     int64_t changed_ms, const char *container)
 {
 	struct sw_task *t = model_sw_add_task(v);
 
@@ -161,8 +160,7 @@ static void link_sw(struct sw_view *v)
 }
 
 static struct eu_instance *add_inst(struct eu_registry *r, const char *app, const char *id,
-                                    const char *addr, int port, int64_t registered,
-                                    int64_t renewed)
+                                    const char *addr, int port, int64_t registered, int64_t renewed)
 {
 	struct eu_instance *in = model_reg_add(r);
 
@@ -416,7 +414,8 @@ static void test_recon_dnsrr_expects_task_ips_and_flags_strangers(void **state)
 {
 	struct world w;
 	const struct finding *f;
-	static const char *const ok[] = {"api=10.0.1.41,10.0.1.42", "tasks.api=10.0.1.41,10.0.1.42"};
+	static const char *const ok[] = {"api=10.0.1.41,10.0.1.42",
+	                                 "tasks.api=10.0.1.41,10.0.1.42"};
 	static const char *const bad[] = {"api=10.0.1.41,10.0.1.42,10.0.1.99",
 	                                  "tasks.api=10.0.1.41,10.0.1.42"};
 
@@ -487,7 +486,8 @@ static void test_recon_stale_instance_deregister_or_flag_by_lease(void **state)
 	incident(&w);
 	w.reg = model_reg_new();
 	/* live: backed by task t1 */
-	add_inst(w.reg, "GBS-CMS", "aaaaaaaaaaaa:gbs-cms:8080", "10.0.1.4", 8080, AGO(3600), AGO(5));
+	add_inst(w.reg, "GBS-CMS", "aaaaaaaaaaaa:gbs-cms:8080", "10.0.1.4", 8080, AGO(3600),
+	         AGO(5));
 	/* dead and no longer renewed: deregister */
 	add_inst(w.reg, "GBS-CMS", "deadbeef0000:gbs-cms:8080", "10.0.1.200", 8080, AGO(7200),
 	         AGO(600));
@@ -515,8 +515,9 @@ static void test_recon_stale_instance_deregister_or_flag_by_lease(void **state)
 	{
 		bool seen = false;
 		for (size_t i = 0; i < f->n_evidence; i++)
-			if (strstr(f->evidence[i], "container of task ghost.1 (state running, desired "
-			                           "remove)") != NULL)
+			if (strstr(f->evidence[i],
+			           "container of task ghost.1 (state running, desired "
+			           "remove)") != NULL)
 				seen = true;
 		assert_true(seen);
 	}
@@ -606,7 +607,8 @@ static void test_recon_worker_view_judges_names_from_its_network_view_only(void 
 	add_netview(w.sw, 0, "ghost", "10.0.1.7", "ghost.1.t9", "10.0.1.18");
 	link_sw(w.sw);
 	{
-		static const char *const a[] = {"gbs-cms=10.0.1.2,10.0.1.7", "tasks.gbs-cms=10.0.1.4"};
+		static const char *const a[] = {"gbs-cms=10.0.1.2,10.0.1.7",
+		                                "tasks.gbs-cms=10.0.1.4"};
 		w.dns = dns_of(a, 2);
 	}
 	w.reg = model_reg_new();
@@ -689,13 +691,18 @@ static void test_recon_failed_tasks_in_history_are_drift_older_are_not(void **st
 static void test_recon_preflight_free_clean_taken_poisoned(void **state)
 {
 	struct world w;
-	static const char *const a[] = {
-		"gbs-cms=10.0.1.2,10.0.1.7", "tasks.gbs-cms=10.0.1.4,10.0.1.16",
-		"gbs-user=10.0.1.5", "tasks.gbs-user=10.0.1.6",
-		"fresh=NXDOMAIN", "tasks.fresh=NXDOMAIN",
-		"old-name=10.0.1.121", "tasks.old-name=NXDOMAIN",
-		"gateway=10.0.1.11", "tasks.gateway=NXDOMAIN",
-		"slow=TIMEOUT", "tasks.slow=TIMEOUT"};
+	static const char *const a[] = {"gbs-cms=10.0.1.2,10.0.1.7",
+	                                "tasks.gbs-cms=10.0.1.4,10.0.1.16",
+	                                "gbs-user=10.0.1.5",
+	                                "tasks.gbs-user=10.0.1.6",
+	                                "fresh=NXDOMAIN",
+	                                "tasks.fresh=NXDOMAIN",
+	                                "old-name=10.0.1.121",
+	                                "tasks.old-name=NXDOMAIN",
+	                                "gateway=10.0.1.11",
+	                                "tasks.gateway=NXDOMAIN",
+	                                "slow=TIMEOUT",
+	                                "tasks.slow=TIMEOUT"};
 	enum recon_name_state st;
 	struct esra_err err;
 	struct recon_input in;
@@ -725,7 +732,8 @@ static void test_recon_preflight_free_clean_taken_poisoned(void **state)
 	assert_null(find(&w, FK_POISONED_NAME, "old-name")->stale[0].owner);
 	assert_int_equal(recon_preflight(w.r, w.dns, "gateway", true, &w.out, &st, &err), 0);
 	assert_int_equal(st, NAME_TAKEN);
-	assert_string_equal(find(&w, FK_NAME_TAKEN, "gateway")->stale[0].owner, "container:gateway");
+	assert_string_equal(find(&w, FK_NAME_TAKEN, "gateway")->stale[0].owner,
+	                    "container:gateway");
 	/* silence: unknown while the resolver itself may be down ... */
 	assert_int_equal(recon_preflight(w.r, w.dns, "slow", false, &w.out, &st, &err), 0);
 	assert_int_equal(st, NAME_UNKNOWN);
@@ -777,20 +785,20 @@ static void test_recon_candidates_follow_the_rename_pattern(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_recon_incident_poisoned_name_names_ghost_vip_without_backends),
-		cmocka_unit_test(test_recon_stale_vip_owned_by_nothing_is_the_incident),
-		cmocka_unit_test(test_recon_alias_collision_owner_names_the_container),
-		cmocka_unit_test(test_recon_rolling_update_in_grace_is_not_a_finding),
-		cmocka_unit_test(test_recon_dnsrr_expects_task_ips_and_flags_strangers),
-		cmocka_unit_test(test_recon_service_on_two_networks_is_clean),
-		cmocka_unit_test(test_recon_stale_instance_deregister_or_flag_by_lease),
-		cmocka_unit_test(test_recon_registration_on_ingress_is_wrong_network),
-		cmocka_unit_test(test_recon_names_map_and_stack_prefix_match_apps),
-		cmocka_unit_test(test_recon_worker_view_judges_names_from_its_network_view_only),
-		cmocka_unit_test(test_recon_hostname_mismatch_and_unreachable),
-		cmocka_unit_test(test_recon_failed_tasks_in_history_are_drift_older_are_not),
-		cmocka_unit_test(test_recon_preflight_free_clean_taken_poisoned),
-		cmocka_unit_test(test_recon_candidates_follow_the_rename_pattern),
+	    cmocka_unit_test(test_recon_incident_poisoned_name_names_ghost_vip_without_backends),
+	    cmocka_unit_test(test_recon_stale_vip_owned_by_nothing_is_the_incident),
+	    cmocka_unit_test(test_recon_alias_collision_owner_names_the_container),
+	    cmocka_unit_test(test_recon_rolling_update_in_grace_is_not_a_finding),
+	    cmocka_unit_test(test_recon_dnsrr_expects_task_ips_and_flags_strangers),
+	    cmocka_unit_test(test_recon_service_on_two_networks_is_clean),
+	    cmocka_unit_test(test_recon_stale_instance_deregister_or_flag_by_lease),
+	    cmocka_unit_test(test_recon_registration_on_ingress_is_wrong_network),
+	    cmocka_unit_test(test_recon_names_map_and_stack_prefix_match_apps),
+	    cmocka_unit_test(test_recon_worker_view_judges_names_from_its_network_view_only),
+	    cmocka_unit_test(test_recon_hostname_mismatch_and_unreachable),
+	    cmocka_unit_test(test_recon_failed_tasks_in_history_are_drift_older_are_not),
+	    cmocka_unit_test(test_recon_preflight_free_clean_taken_poisoned),
+	    cmocka_unit_test(test_recon_candidates_follow_the_rename_pattern),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

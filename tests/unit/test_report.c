@@ -59,8 +59,10 @@ static void incident_report(struct report *r)
 	             "gbsnet)";
 	f->remedy = "service ghost carries the alias gbs-cms: remove that alias (or that "
 	            "service); until then deploy as gbs-cms-new";
-	assert_int_equal(finding_add_evidence(f, &r->findings, "10.0.1.7: VIP of service ghost, "
-	                                                       "0 live tasks behind it"), 0);
+	assert_int_equal(finding_add_evidence(f, &r->findings,
+	                                      "10.0.1.7: VIP of service ghost, "
+	                                      "0 live tasks behind it"),
+	                 0);
 	f = finding_add(&r->findings, FK_STALE_INSTANCE);
 	f->app = "GBS-CMS";
 	f->instance_id = "deadbeef0000:gbs-cms:8080";
@@ -135,22 +137,24 @@ static void test_report_json_carries_the_contract_fields(void **state)
 	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(s, "leader")));
 	s = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "sources"), "eureka");
 	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(s, "ok")));
-	assert_string_equal(cJSON_GetObjectItem(s, "url")->valuestring, "http://eureka:8761/eureka/");
+	assert_string_equal(cJSON_GetObjectItem(s, "url")->valuestring,
+	                    "http://eureka:8761/eureka/");
 	assert_int_equal(cJSON_GetObjectItem(s, "instances")->valueint, 3);
 	f = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "findings"), 0);
 	assert_string_equal(cJSON_GetObjectItem(f, "kind")->valuestring, "poisoned_name");
 	assert_string_equal(cJSON_GetObjectItem(f, "severity")->valuestring, "critical");
 	assert_string_equal(cJSON_GetObjectItem(f, "name")->valuestring, "gbs-cms");
 	assert_string_equal(cJSON_GetObjectItem(f, "network")->valuestring, "gbsnet");
-	assert_string_equal(cJSON_GetArrayItem(cJSON_GetObjectItem(f, "expected_ips"), 0)->valuestring,
-	                    "10.0.1.2");
+	assert_string_equal(
+	    cJSON_GetArrayItem(cJSON_GetObjectItem(f, "expected_ips"), 0)->valuestring, "10.0.1.2");
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(f, "resolved_ips")), 2);
 	assert_string_equal(cJSON_GetArrayItem(cJSON_GetObjectItem(f, "stale_ips"), 0)->valuestring,
 	                    "10.0.1.7");
-	assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(f, "owners"), "10.0.1.7")
-	                            ->valuestring, "service:ghost");
-	assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(f, "backends"), "10.0.1.7")
-	                         ->valueint, 0);
+	assert_string_equal(
+	    cJSON_GetObjectItem(cJSON_GetObjectItem(f, "owners"), "10.0.1.7")->valuestring,
+	    "service:ghost");
+	assert_int_equal(
+	    cJSON_GetObjectItem(cJSON_GetObjectItem(f, "backends"), "10.0.1.7")->valueint, 0);
 	assert_string_equal(cJSON_GetObjectItem(f, "proposal")->valuestring, "gbs-cms-new");
 	assert_non_null(cJSON_GetObjectItem(f, "message")->valuestring);
 	f = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "findings"), 1);
@@ -210,11 +214,14 @@ static void test_report_prometheus_metrics(void **state)
 	report_count_actions(&r, &c);
 	buf_init(&b, 0);
 	assert_int_equal(report_prometheus(&r, &c, &b), 0);
-	assert_non_null(strstr(b.data, "esra_findings{kind=\"poisoned_name\",severity=\"critical\"} 1\n"));
-	assert_non_null(strstr(b.data, "esra_findings{kind=\"orphan_endpoint\",severity=\"critical\"} 0\n"));
+	assert_non_null(
+	    strstr(b.data, "esra_findings{kind=\"poisoned_name\",severity=\"critical\"} 1\n"));
+	assert_non_null(
+	    strstr(b.data, "esra_findings{kind=\"orphan_endpoint\",severity=\"critical\"} 0\n"));
 	assert_non_null(strstr(b.data, "esra_source_up{source=\"eureka\"} 1\n"));
 	assert_non_null(strstr(b.data, "esra_check_duration_seconds 0.41"));
-	assert_non_null(strstr(b.data, "esra_actions_total{action=\"deregister\",result=\"done\"} 1\n"));
+	assert_non_null(
+	    strstr(b.data, "esra_actions_total{action=\"deregister\",result=\"done\"} 1\n"));
 	assert_non_null(strstr(b.data, "esra_last_success_timestamp_seconds 1795000000.000\n"));
 	assert_non_null(strstr(b.data, "esra_is_leader 1\n"));
 	assert_non_null(strstr(b.data, "# TYPE esra_actions_total counter\n"));
@@ -275,11 +282,11 @@ static void test_report_adopted_findings_outlive_their_views(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_report_first_line_follows_monitoring_plugins),
-		cmocka_unit_test(test_report_json_carries_the_contract_fields),
-		cmocka_unit_test(test_report_status_worst_wins_critical_over_unknown),
-		cmocka_unit_test(test_report_prometheus_metrics),
-		cmocka_unit_test(test_report_adopted_findings_outlive_their_views),
+	    cmocka_unit_test(test_report_first_line_follows_monitoring_plugins),
+	    cmocka_unit_test(test_report_json_carries_the_contract_fields),
+	    cmocka_unit_test(test_report_status_worst_wins_critical_over_unknown),
+	    cmocka_unit_test(test_report_prometheus_metrics),
+	    cmocka_unit_test(test_report_adopted_findings_outlive_their_views),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
