@@ -100,7 +100,7 @@ log = { level = "debug"; };
 EOF
 "$esra" watch -c "$tmp/watch.conf" 2>"$tmp/watch.log" &
 wpid=$!
-pids+=($wpid)
+pids+=("$wpid")
 cpu() { awk '{print $14 + $15}' "/proc/$wpid/stat"; }
 ncycles() { grep -c 'esra info: cycle:' "$tmp/watch.log" || true; }
 for _ in $(seq 300); do [ "$(ncycles)" -ge 2 ] && break; sleep 0.05; done

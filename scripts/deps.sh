@@ -5,13 +5,16 @@
 # when a package is missing; only missing packages are installed. Installing docker.io never
 # starts the host's docker (a policy-rc.d returning 101 is put in place for the install when
 # none exists, and removed after).
+# clang (with its sanitizer and libFuzzer runtimes), clang-format, shellcheck and cppcheck are
+# the bar's checkers (scripts/lint.sh, the clang UBSan build, the fuzz targets).
 # Usage: scripts/deps.sh        (as root, or with nothing missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 pkgs=(gcc make cmake pkg-config libcurl4-openssl-dev libxml2-dev libcjson-dev libconfig-dev
   libc-ares-dev libmicrohttpd-dev libcmocka-dev libgnutls28-dev openssl docker.io busybox-static iproute2 iptables
-  curl procps libxml2-utils util-linux time bc)
+  curl procps libxml2-utils util-linux time bc
+  clang libclang-rt-14-dev clang-format shellcheck cppcheck)
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
 command -v npm >/dev/null 2>&1 || pkgs+=(npm)
 # npm ci talks https to the registry: needs the CA bundle (a mere Recommends of npm).

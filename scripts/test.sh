@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# test.sh: the project's test command. Installs what is missing (scripts/deps.sh), builds
-# esra twice (optimised, and Debug with AddressSanitizer + UndefinedBehaviorSanitizer),
-# runs every unit test in both builds (ctest), then the integration tests on a real
-# two-node swarm with the Eureka emulator (tests/integration/run.sh, needs root).
+# test.sh: the project's test command. Installs what is missing (scripts/deps.sh), checks
+# format, shell scripts and static analysis (scripts/lint.sh), builds esra three times
+# (optimised with gcc; Debug with AddressSanitizer + UndefinedBehaviorSanitizer with gcc and
+# with clang), runs every unit test in each build (ctest), then the integration tests on a
+# real two-node swarm with the Eureka emulator (tests/integration/run.sh, needs root).
 # Usage: scripts/test.sh [--unit-only]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,9 @@ root=$(pwd)
 jobs=$(nproc 2>/dev/null || echo 2)
 
 scripts/deps.sh
+t0=$SECONDS
+scripts/lint.sh
+echo "== lint: $((SECONDS - t0)) s"
 
 echo "== build (RelWithDebInfo)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
@@ -23,6 +27,15 @@ cmake --build build-asan -j"$jobs"
 echo "== unit tests under ASan + UBSan"
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j"$jobs")
+
+echo "== build (clang: AddressSanitizer + UndefinedBehaviorSanitizer)"
+t0=$SECONDS
+CC=clang cmake -S . -B build-clang -DCMAKE_BUILD_TYPE=Debug -DESRA_SANITIZE=address,undefined >/dev/null
+cmake --build build-clang -j"$jobs"
+echo "== unit tests under clang's ASan + UBSan"
+(cd build-clang && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j"$jobs")
+echo "== clang build and unit tests: $((SECONDS - t0)) s"
 
 if [ "${1:-}" = "--unit-only" ]; then
   exit 0

@@ -10,6 +10,8 @@
 
 #define ESRA_WUR          __attribute__((warn_unused_result))
 #define ESRA_PRINTF(a, b) __attribute__((format(printf, a, b)))
+/* An intended fall-through to the next case label (gcc and clang both check this one). */
+#define ESRA_FALLTHROUGH __attribute__((fallthrough))
 
 /* File-local helpers that unit tests need are marked ESRA_STATIC: `static` in the product,
  * visible (with a prototype in the module's header under ESRA_TESTING) in the test build. */

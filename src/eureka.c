@@ -543,7 +543,7 @@ static enum jrole jrole_of(const struct jstream_frame *path, size_t depth)
 				r = J_APP;
 				break;
 			}
-			/* fall through */
+			ESRA_FALLTHROUGH;
 		case J_APP:
 			if (k != NULL && strcmp(k, "name") == 0)
 				r = J_APPNAME;
@@ -892,7 +892,7 @@ static int json_value(void *ud, const struct jstream_frame *path, size_t depth, 
 		if (len == 0 || json[0] != '{')
 			goto wrong_type;
 		/* one instance collapsed to an object */
-		/* fall through */
+		ESRA_FALLTHROUGH;
 	case J_INST:
 		rc = json_instance(p, json, len, err);
 		break;
@@ -1269,8 +1269,9 @@ static int xml_feed(struct eureka_parser *p, const char *data, size_t n, bool te
 		int piece = n > (1u << 20) ? (1 << 20) : (int)n;
 		bool last = terminate && (size_t)piece == n;
 		xrc = xmlParseChunk(p->xml, data, piece, last ? 1 : 0);
-		data += piece;
 		n -= (size_t)piece;
+		if (n > 0) /* data may be NULL when there is nothing (left) to feed */
+			data += piece;
 	} while (n > 0 && xrc == 0 && p->rc == 0);
 	xmlSetStructuredErrorFunc(old_ctx, old);
 	if (p->rc != 0)

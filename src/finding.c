@@ -135,6 +135,7 @@ struct finding *finding_add(struct finding_list *l, enum fkind k)
 	return f;
 }
 
+ESRA_PRINTF(2, 0)
 static const char *vprintf_pool(struct pool *p, const char *fmt, va_list ap)
 {
 	va_list ap2;

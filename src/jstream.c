@@ -247,7 +247,7 @@ int jstream_feed(struct jstream *js, const char *chunk, size_t n, struct esra_er
 		case ST_VALUE_OR_END:
 			if (c == ']')
 				goto close;
-			/* fall through */
+			ESRA_FALLTHROUGH;
 		case ST_VALUE: {
 			enum jstream_type t;
 			if (c == '{')

@@ -28,6 +28,7 @@ int log_level_parse(const char *s)
 	return -1;
 }
 
+ESRA_PRINTF(3, 0)
 static void vlog(enum log_level level, const char *suffix, const char *fmt, va_list ap)
 {
 	static const char *const names[] = {"error", "warn", "info", "debug"};

@@ -523,7 +523,7 @@ static size_t respond(struct fakedns *s, const unsigned char *q, size_t len, boo
 		break;
 	case K_TRUNCATE:
 		tc = !tcp;
-		/* fall through */
+		__attribute__((fallthrough));
 	case K_A:
 		if (qtype == 1 && !tc)
 			n = n_rrs;

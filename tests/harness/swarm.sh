@@ -71,11 +71,12 @@ start_node() {
   local dnsopt=() upid
   if [ -n "${ESRA_SWARM_UPSTREAM_DNS:-}" ] && [ -x "$ESRA_SWARM_UPSTREAM_DNS" ]; then
     upid=$(cat "$d/upstream-dns.pid" 2>/dev/null || true)
-    [ -n "$upid" ] && alive "$upid" ||
-    nsenter --net="/var/run/netns/$ns" "$ESRA_SWARM_UPSTREAM_DNS" -a "$(cat "$dir/subnet").$n" -p 53 \
-      </dev/null >"$d/upstream-dns.log" 2>&1 &
-    echo $! >"$d/upstream-dns.pid"
-    disown # down kills it: no "Killed" notice from this shell
+    if [ -z "$upid" ] || ! alive "$upid"; then
+      nsenter --net="/var/run/netns/$ns" "$ESRA_SWARM_UPSTREAM_DNS" -a "$(cat "$dir/subnet").$n" -p 53 \
+        </dev/null >"$d/upstream-dns.log" 2>&1 &
+      echo $! >"$d/upstream-dns.pid"
+      disown # down kills it: no "Killed" notice from this shell
+    fi
     dnsopt=(--dns "$(cat "$dir/subnet").$n")
   fi
   # nsenter (not `ip netns exec`, which remounts /sys and breaks dockerd's cgroups); the
@@ -197,7 +198,7 @@ do_up() {
 # the same roots: swarm sees the node's tasks fail and reschedules (a crash history).
 do_crash() {
   local n=$1 d=$dir/node$1 p mnt left round
-  [ -f "$dir/state" ] && [ "$(cat "$dir/state")" = up ] || die "$dir holds no swarm that is up"
+  [ "$(cat "$dir/state" 2>/dev/null)" = up ] || die "$dir holds no swarm that is up"
   p=$(cat "$d/dockerd.pid" 2>/dev/null || true)
   mnt=$(cat "$d/mntns")
   [ -z "$p" ] || kill -KILL "$p" 2>/dev/null || true

@@ -50,9 +50,9 @@ assert_eq true "$(json_get "$w" "j.networks.find(n => n.name === 'gbsnet').verbo
 assert_contains "$(json_get "$w" 'j.containers.map(c => c.name).join(" ")')" "w2" "node2: its local containers"
 
 # ------------------------------------------------------------------ DNS from a container's seat
-names="gbs-cms tasks.gbs-cms gbs-user ghost tasks.ghost gateway no-such-name"
-d=$("$VIEWS" -c "$IT_TMP/m.conf" dns $names) || fail "esra-views dns failed"
-for n in $names; do
+names=(gbs-cms tasks.gbs-cms gbs-user ghost tasks.ghost gateway no-such-name)
+d=$("$VIEWS" -c "$IT_TMP/m.conf" dns "${names[@]}") || fail "esra-views dns failed"
+for n in "${names[@]}"; do
   assert_eq "$(dns_a "$n" | tr '\n' ' ')" \
     "$(json_get "$d" "j['$n'].ips.slice().sort((a, b) => a.localeCompare(b, undefined, {numeric: true})).join(' ') + (j['$n'].ips.length ? ' ' : '')")" \
     "dns $n = what gateway's 127.0.0.11 answers"

@@ -16,7 +16,7 @@ svc_create --name pub --replicas 1 --network gbsnet --publish published=18080,ta
 wait_for "pub: 1 task running" 90 _count_is 1 running_tasks pub
 ingress_ip=$(task_ips pub ingress)
 gbsnet_ip=$(task_ips pub gbsnet)
-[ -n "$ingress_ip" ] && [ -n "$gbsnet_ip" ] || fail "pub has no ingress ($ingress_ip) or gbsnet ($gbsnet_ip) address"
+{ [ -n "$ingress_ip" ] && [ -n "$gbsnet_ip" ]; } || fail "pub has no ingress ($ingress_ip) or gbsnet ($gbsnet_ip) address"
 log "pub: ingress $ingress_ip, gbsnet $gbsnet_ip"
 emu_start --quiet
 jsclient_start --app pub --ip "$ingress_ip" --instance-id "wrong:pub:8080" --interval 1000

@@ -31,7 +31,7 @@ esra_run "$IT_TMP/esra.conf" check --format json --apply
 a=$(action instance_id=deadbeef0000:gbs-cms:8080)
 [ "$a" != null ] || fail "no action for the stale instance: $ESRA_OUT"
 assert_eq deregister "$(json_get "$a" 'j.action')" "action: deregister"
-assert_eq done "$(json_get "$a" 'j.result')" "result: done"
+assert_eq "done" "$(json_get "$a" 'j.result')" "result: done"
 assert_eq true "$(json_get "$a" 'j.peers_agree')" "the (only) peer agrees"
 assert_eq 1 "$(json_get "$ESRA_OUT" 'j.actions.length')" "exactly one action"
 assert_eq 404 "$(present GBS-CMS deadbeef0000:gbs-cms:8080)" "the stale instance is gone"

@@ -32,7 +32,8 @@ ESRA=$(realpath -m "${ESRA_BIN:-$IT_ROOT/build/esra}")
 SWARM_SH=$IT_ROOT/tests/harness/swarm.sh
 # the nodes' upstream resolver (see swarm.sh): the fake DNS built with esra's tests
 if [ -z "${ESRA_SWARM_UPSTREAM_DNS+x}" ] && [ -x "$(dirname "$ESRA")/tests/harness/esra-fakedns" ]; then
-  export ESRA_SWARM_UPSTREAM_DNS=$(dirname "$ESRA")/tests/harness/esra-fakedns
+  ESRA_SWARM_UPSTREAM_DNS=$(dirname "$ESRA")/tests/harness/esra-fakedns
+  export ESRA_SWARM_UPSTREAM_DNS
 fi
 EMU_JS=$IT_ROOT/tests/emulator/eureka-emu.js
 JSCLIENT_JS=$IT_ROOT/tests/emulator/js-client.js

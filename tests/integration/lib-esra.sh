@@ -32,6 +32,7 @@ esra_run() { # CONF ARGS...
   ESRA_RC=$?
   set -e
   ESRA_OUT=$(cat "$IT_TMP/esra.out")
+  # shellcheck disable=SC2034 # read by the scenarios that source this file
   ESRA_ERR_OUT=$(cat "$IT_TMP/esra.err")
   log "esra $* -> exit $ESRA_RC"
 }

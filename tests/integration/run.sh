@@ -69,7 +69,8 @@ t_all=$SECONDS
 # the nodes' upstream resolver, as common.sh sets it for a scenario's own swarm
 esra_bin=$(realpath -m "${ESRA_BIN:-build/esra}")
 if [ -z "${ESRA_SWARM_UPSTREAM_DNS+x}" ] && [ -x "$(dirname "$esra_bin")/tests/harness/esra-fakedns" ]; then
-  export ESRA_SWARM_UPSTREAM_DNS=$(dirname "$esra_bin")/tests/harness/esra-fakedns
+  ESRA_SWARM_UPSTREAM_DNS=$(dirname "$esra_bin")/tests/harness/esra-fakedns
+  export ESRA_SWARM_UPSTREAM_DNS
 fi
 swarm_dir=$(mktemp -d /tmp/esra-sw.XXXXXX)
 rmdir "$swarm_dir"
