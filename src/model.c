@@ -562,18 +562,35 @@ void model_dns_free(struct dns_view *v)
 {
 	if (v == NULL)
 		return;
+	hmap_free(v->index);
 	pool_free(v->pool);
 	free(v);
 }
 
 const struct dns_answer *model_dns_find(const struct dns_view *v, const char *name)
 {
+	struct dns_view *m = (struct dns_view *)v; /* the index is a cache of the answers */
+	size_t i;
+
 	if (v == NULL)
 		return NULL;
-	for (size_t i = 0; i < v->n; i++)
-		if (v->ans[i].name != NULL && esra_strcasecmp(v->ans[i].name, name) == 0)
-			return &v->ans[i];
-	return NULL;
+	if (v->index == NULL) {
+		m->index = hmap_new(v->n + 1, true);
+		for (i = 0; m->index != NULL && i < v->n; i++)
+			if (v->ans[i].name != NULL && hmap_put(m->index, v->ans[i].name, i) != 0) {
+				hmap_free(m->index);
+				m->index = NULL;
+			}
+		if (m->index == NULL) /* out of memory: scan */
+			for (i = 0; i < v->n; i++)
+				if (v->ans[i].name != NULL &&
+				    esra_strcasecmp(v->ans[i].name, name) == 0)
+					return &v->ans[i];
+		if (m->index == NULL)
+			return NULL;
+	}
+	i = hmap_get(v->index, name);
+	return i == MODEL_NONE ? NULL : &v->ans[i];
 }
 
 const char *model_dns_rc_name(enum dns_rc rc)

@@ -10,6 +10,8 @@
 #include "ipaddr.h"
 #include "pool.h"
 
+struct hmap;
+
 #define MODEL_NONE ((size_t)-1) /* "no index" */
 
 /* ---------------------------------------------------------------- Eureka registry */
@@ -283,11 +285,14 @@ struct dns_view {
 	const char *netns;      /* namespace asked from, NULL = esra's own */
 	struct dns_answer *ans; /* in the order the names were given */
 	size_t n;
-	size_t queries; /* queries sent, retries included */
+	size_t queries;     /* queries sent, retries included */
+	struct hmap *index; /* name -> answer, built by the first model_dns_find */
 };
 
 struct dns_view *model_dns_new(size_t n_names);
 void model_dns_free(struct dns_view *v);
+/* The first answer for name (case-insensitive), NULL if absent. The first call indexes the
+ * answers (a hash map, so each later look-up is O(1)): fill every name before it. */
 const struct dns_answer *model_dns_find(const struct dns_view *v, const char *name);
 const char *model_dns_rc_name(enum dns_rc rc);
 /* An answer is usable for judging when it is OK, NXDOMAIN or NODATA (a real reply). */

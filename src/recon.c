@@ -43,6 +43,7 @@ struct recon {
 	bool *watched; /* per network */
 	struct hmap *svc_by_name, *task_by_id, *cont_by_name, *aliases, *eu_apps, *eu_hosts;
 	struct hmap *short_ids, *ip_owners;
+	struct hmap *netsvc_names; /* service name in a network's verbose view -> network */
 	struct owner *owners;
 	size_t n_owners, cap_owners;
 	long *live, *running, *failed_recent; /* per service */
@@ -156,9 +157,10 @@ static int index_swarm(struct recon *r)
 	r->cont_by_name = hmap_new(v->n_containers, true);
 	r->aliases = hmap_new(ns + v->n_containers, true);
 	r->short_ids = hmap_new(v->n_tasks + v->n_containers, true);
+	r->netsvc_names = hmap_new(ns + 1, true);
 	if (!r->watched || !r->live || !r->running || !r->failed_recent || !r->last_change ||
 	    !r->svc_has_app || !r->svc_by_name || !r->task_by_id || !r->cont_by_name ||
-	    !r->aliases || !r->short_ids)
+	    !r->aliases || !r->short_ids || !r->netsvc_names)
 		return ESRA_ENOMEM;
 	mark_watched(r);
 
@@ -225,6 +227,8 @@ static int index_swarm(struct recon *r)
 		const struct sw_network *n = &v->nets[i];
 		for (size_t j = 0; j < n->n_svcs; j++) {
 			const struct sw_netsvc *s = &n->svcs[j];
+			if (s->name != NULL && hmap_put(r->netsvc_names, s->name, i) != 0)
+				return ESRA_ENOMEM;
 			if (s->has_vip && add_owner(r, s->vip, OW_NETVIP, j, 0, i) != 0)
 				return ESRA_ENOMEM;
 			for (size_t k = 0; k < s->n_eps; k++)
@@ -477,6 +481,7 @@ void recon_free(struct recon *r)
 	hmap_free(r->eu_apps);
 	hmap_free(r->eu_hosts);
 	hmap_free(r->short_ids);
+	hmap_free(r->netsvc_names);
 	hmap_free(r->ip_owners);
 	hmap_free(r->check_by_name);
 	free(r->owners);
@@ -1439,14 +1444,11 @@ bool recon_name_taken_locally(const struct recon *r, const char *name, const cha
 			                  : r->sw->services[i >> 1].name);
 			return true;
 		}
-		for (size_t n = 0; n < r->sw->n_nets; n++) /* this node's network view */
-			for (size_t s = 0; s < r->sw->nets[n].n_svcs; s++)
-				if (r->sw->nets[n].svcs[s].name != NULL &&
-				    esra_strcasecmp(r->sw->nets[n].svcs[s].name, name) == 0) {
-					*by = fmt(m, "service %s in this node's view of network %s",
-					          name, r->sw->nets[n].name);
-					return true;
-				}
+		if ((i = hmap_get(r->netsvc_names, name)) != NONE) { /* this node's view */
+			*by = fmt(m, "service %s in this node's view of network %s", name,
+			          r->sw->nets[i].name);
+			return true;
+		}
 	}
 	if (r->reg != NULL) {
 		if ((i = hmap_get(r->eu_apps, name)) != NONE) {
