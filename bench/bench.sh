@@ -1,24 +1,34 @@
 #!/usr/bin/env bash
-# bench.sh: esra's performance figures against SPEC section 6, all from loopback:
-#   1. one `esra check` over a registry of 10,000 instances in 2,000 apps and a swarm of 2,000
-#      services with 20,000 tasks (~1.6 KB of JSON each, as dockerd writes them), 4,000+ DNS
-#      names: wall time and peak RSS (median of RUNS), and the time curl needs to fetch the
-#      same payloads from the same server (esra's limit is the transfer);
-#   2. 4,000 DNS names (svcN + tasks.svcN) against a loopback DNS server (esra-dnsbench);
-#   3. watch steady state: bytes a delta cycle moves against a full fetch, and CPU while idle;
-#   4. memory per 1,000 instances (peak RSS at 1,000 and 10,000 instances, no swarm).
-# Needs a build (cmake -S . -B build -DCMAKE_BUILD_TYPE=Release && cmake --build build) and
-# node. Usage: bench/bench.sh [BUILD_DIR] (default build). Prints a table for the README.
+# bench.sh: esra's performance figures with real components, all on loopback.
+#   1. At each world size (instances/apps/services/tasks, dockerd-sized tasks with their full
+#      Spec; bench/gen.js), served by bench/server.js, with dnsmasq answering DNS from the
+#      world's hosts file: one `esra check` with Eureka JSON and one with Eureka XML, curl
+#      fetching the same bytes in one process (the transfer limit), and bench/operator.sh
+#      (curl + jq + dig, checking only name vs VIP and ipAddr vs live task). Wall, CPU
+#      (user + system) and peak RSS, medians of RUNS runs taken in turn, ratios to curl.
+#      Every esra run's findings and the operator's are checked against what gen.js planted.
+#   2. watch steady state at the first size of 10,000 instances or more (else the largest):
+#      bytes a delta cycle moves against a full fetch, and CPU while idle.
+# Needs a build (cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo && cmake --build build),
+# node, dnsmasq, dig, jq, curl and GNU time (scripts/deps.sh installs them).
+# Usage: bench/bench.sh [BUILD_DIR]   (default build)
+#   SIZES="I:A:S:T ..." worlds (default 1000:200:200:2000 10000:2000:2000:20000
+#                      30000:6000:6000:60000 100000:20000:20000:200000)
+#   RUNS=N             runs per measure (default 5)      WATCH=0   skip part 2
+# Prints Markdown tables for the README. The full default run is heavy: run it nice'd.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
 esra=$build/esra
-fakedns=$build/tests/harness/esra-fakedns
-dnsbench=$build/tests/harness/esra-dnsbench
 RUNS=${RUNS:-5}
-for f in "$esra" "$fakedns" "$dnsbench"; do [ -x "$f" ] || { echo "bench: $f not built" >&2; exit 3; }; done
-command -v node >/dev/null || { echo "bench: node missing (scripts/deps.sh)" >&2; exit 3; }
-[ -x /usr/bin/time ] || { echo "bench: /usr/bin/time missing (apt-get install time)" >&2; exit 3; }
+SIZES=${SIZES:-1000:200:200:2000 10000:2000:2000:20000 30000:6000:6000:60000 100000:20000:20000:200000}
+WATCH=${WATCH:-1}
+[ -x "$esra" ] || { echo "bench: $esra not built" >&2; exit 3; }
+for c in node dnsmasq dig jq curl; do
+  command -v "$c" >/dev/null || [ -x "/usr/sbin/$c" ] || { echo "bench: $c missing (scripts/deps.sh)" >&2; exit 3; }
+done
+[ -x /usr/bin/time ] || { echo "bench: /usr/bin/time missing (scripts/deps.sh)" >&2; exit 3; }
+dnsmasq=$(command -v dnsmasq || echo /usr/sbin/dnsmasq)
 
 tmp=$(mktemp -d /tmp/esra-bench.XXXXXX)
 pids=()
@@ -28,117 +38,170 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+wait_file() { for _ in $(seq 100); do [ -s "$1" ] && return 0; sleep 0.1; done; echo "bench: $2 did not start" >&2; exit 1; }
 
-# ------------------------------------------------------------------ payloads and servers
-node bench/gen.js "$tmp/data" >/dev/null
-node bench/server.js "$tmp/data" >"$tmp/http.port" &
-pids+=($!)
-"$fakedns" -f "$tmp/data/dns.rules" >"$tmp/dns.port" &
-pids+=($!)
-for _ in $(seq 50); do [ -s "$tmp/http.port" ] && [ -s "$tmp/dns.port" ] && break; sleep 0.1; done
-hp=$(cat "$tmp/http.port")
-dp=$(awk '{print $2}' "$tmp/dns.port")
-cat >"$tmp/esra.conf" <<EOF
-eureka = { urls = [ "http://127.0.0.1:$hp/eureka/" ]; timeout_ms = 30000; };
-docker = { host = "tcp://127.0.0.1:$hp"; timeout_ms = 30000; };
-dns = { server = "127.0.0.1"; port = $dp; };
-EOF
-
-# ------------------------------------------------------------------ 1. a full check
-"$esra" check -c "$tmp/esra.conf" >"$tmp/report.txt" || true
-head -n 1 "$tmp/report.txt" | grep -q '^ESRA OK' || { echo "bench: the check is not clean:" >&2; head -n 5 "$tmp/report.txt" >&2; exit 1; }
-names=$(grep -o '[0-9]* names' "$tmp/report.txt" | head -n 1)
-for _ in $(seq "$RUNS"); do
-  /usr/bin/time -f '%e %M' -o "$tmp/t" "$esra" check -c "$tmp/esra.conf" >/dev/null || true
-  tail -n 1 "$tmp/t" # GNU time adds a line before it when the exit code is not 0
-done >"$tmp/check.times"
-wall=$(awk '{print $1}' "$tmp/check.times" | median)
-rss=$(awk '{print $2}' "$tmp/check.times" | median)
-# curl fetching what esra fetches, over one connection per URL as curl does
-urls=(/version /v1.41/info /v1.41/nodes "/v1.41/services?status=true" /v1.41/tasks /v1.41/networks
-      "/v1.41/networks/x?verbose=true" /v1.41/containers/json /eureka/apps/)
-for _ in $(seq "$RUNS"); do
-  t=0
-  for u in "${urls[@]}"; do
-    t=$(echo "$t + $(curl -s -o /dev/null -w '%{time_total}' "http://127.0.0.1:$hp$u")" | bc -l)
+# dnsmasq on 127.0.0.1 at a free port, answering only from HOSTS (bare names it does not
+# hold: NXDOMAIN). Sets dns_port and dns_pid.
+start_dnsmasq() {
+  local hosts=$1 p
+  for _ in $(seq 20); do
+    p=$((20000 + RANDOM % 30000))
+    "$dnsmasq" -k --no-resolv --no-hosts --addn-hosts="$hosts" --listen-address=127.0.0.1 \
+      --bind-interfaces --port="$p" --pid-file= --user=root --group=root --domain-needed \
+      --local-ttl=600 --cache-size=10000 2>"$tmp/dnsmasq.log" &
+    dns_pid=$!
+    for _ in $(seq 100); do
+      dig @127.0.0.1 -p "$p" +short +tries=1 +time=1 svc0 >/dev/null 2>&1 && { dns_port=$p; pids+=("$dns_pid"); return 0; }
+      kill -0 "$dns_pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill "$dns_pid" 2>/dev/null || true
   done
-  echo "$t"
-done >"$tmp/curl.times"
-curl_t=$(median <"$tmp/curl.times" | awk '{printf "%.3f", $1}')
-bytes=$(for u in "${urls[@]}"; do curl -s -o /dev/null -w '%{size_download}\n' "http://127.0.0.1:$hp$u"; done | awk '{s += $1} END {printf "%.1f", s / 1048576}')
+  echo "bench: dnsmasq did not start: $(cat "$tmp/dnsmasq.log")" >&2
+  exit 1
+}
 
-# ------------------------------------------------------------------ 2. DNS
-# its own server: esra-dnsbench checks every answer against the server's generated names
-"$fakedns" >"$tmp/dns2.port" &
-pids+=($!)
-for _ in $(seq 50); do [ -s "$tmp/dns2.port" ] && break; sleep 0.1; done
-"$dnsbench" -p "$(awk '{print $2}' "$tmp/dns2.port")" -n 2000 -r "$RUNS" >"$tmp/dns.out" 2>&1
-grep -q ' 0 wrong answers' "$tmp/dns.out" || { cat "$tmp/dns.out" >&2; exit 1; }
-dns_ms=$(awk '/^run / {print $3}' "$tmp/dns.out" | median)
+# run NAME CMD...: one timed run, appends "wall cpu rss_kib" to $tmp/NAME.t
+run() {
+  local name=$1
+  shift
+  /usr/bin/time -f '%e %U %S %M' -o "$tmp/t" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" || true
+  tail -n 1 "$tmp/t" | awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}' >>"$tmp/$name.t"
+}
+# same_findings NAME FILE: the finding ids in FILE equal what gen.js planted
+same_findings() {
+  if ! diff -q "$2" "$tmp/w/expected.txt" >/dev/null; then
+    echo "bench: $1 found something else than what was planted:" >&2
+    diff "$2" "$tmp/w/expected.txt" | head -n 10 >&2
+    exit 1
+  fi
+}
+esra_ids() { jq -r '.findings[].id' "$1" | sort; }
+th() { awk -v n="$1" 'BEGIN {while (n ~ /[0-9][0-9][0-9][0-9]/) sub(/[0-9][0-9][0-9]($|,)/, ",&", n); print n}'; }
+med() { awk -v c="$2" '{print $c}' "$tmp/$1.t" | median; }
 
-# ------------------------------------------------------------------ 3. watch steady state
-# The emulator keeps changes in its delta for 1 s here (a real server: 3 minutes); loading
-# 10,000 instances is a change, so the watch starts once that has left the window.
-node tests/emulator/eureka-emu.js --port 0 --quiet --delta-retention-ms 1000 >"$tmp/emu.port" &
-pids+=($!)
-for _ in $(seq 50); do [ -s "$tmp/emu.port" ] && break; sleep 0.1; done
-ep=$(head -n 1 "$tmp/emu.port" | node -e 'let s="";process.stdin.on("data",c=>s+=c).on("end",()=>console.log(JSON.parse(s).port))')
-node -e '
-  const j = JSON.parse(require("fs").readFileSync(process.argv[1]));
-  const out = [];
-  for (const a of j.applications.application) for (const i of a.instance) out.push(i);
-  process.stdout.write(JSON.stringify({instances: out}));' "$tmp/data/apps.json" >"$tmp/instances.json"
-curl -s -X PUT -H 'Content-Type: application/json' --data-binary @"$tmp/instances.json" \
-  "http://127.0.0.1:$ep/_emu/instances" >/dev/null
-sleep 1.5
-cat >"$tmp/watch.conf" <<EOF
-eureka = { urls = [ "http://127.0.0.1:$ep/eureka/" ]; timeout_ms = 30000; };
-docker = { host = "tcp://127.0.0.1:$hp"; timeout_ms = 30000; };
-dns = { server = "127.0.0.1"; port = $dp; };
+declare -a rows
+mem_sizes=()
+watch_done=
+for size in $SIZES; do
+  IFS=: read -r ni na ns nt <<<"$size"
+  rm -rf "$tmp/w" "$tmp"/*.t
+  nice node bench/gen.js "$tmp/w" --instances "$ni" --apps "$na" --services "$ns" --tasks "$nt" >/dev/null
+  npoisoned=$(grep -c '^poisoned_name' "$tmp/w/expected.txt" || true)
+  nstale=$(grep -c '^stale_instance' "$tmp/w/expected.txt" || true)
+  : >"$tmp/http.port"
+  node bench/server.js "$tmp/w" >"$tmp/http.port" &
+  http_pid=$!
+  pids+=("$http_pid")
+  wait_file "$tmp/http.port" "bench/server.js"
+  hp=$(cat "$tmp/http.port")
+  start_dnsmasq "$tmp/w/hosts"
+  for fmt in json xml; do
+    cat >"$tmp/esra-$fmt.conf" <<EOF
+eureka = { urls = [ "http://127.0.0.1:$hp/eureka/" ]; timeout_ms = 60000; format = "$fmt"; };
+docker = { host = "tcp://127.0.0.1:$hp"; timeout_ms = 60000; };
+dns = { server = "127.0.0.1"; port = $dns_port; };
+EOF
+  done
+  base=http://127.0.0.1:$hp
+  durls=(/version /v1.41/info /v1.41/nodes "/v1.41/services?status=true" /v1.41/tasks /v1.41/networks
+    "/v1.41/networks/benchnet0000000000000000a?verbose=true" /v1.41/containers/json)
+  curl_args() { # FORMAT: one curl process fetching what esra fetches, in order, one connection
+    local a=(-s -f)
+    for u in "${durls[@]}"; do a+=(-o /dev/null "$base$u"); done
+    a+=(-H "Accept: application/$1" -o /dev/null "$base/eureka/apps/")
+    printf '%s\n' "${a[@]}"
+  }
+  mapfile -t cj < <(curl_args json)
+  mapfile -t cx < <(curl_args xml)
+  bytes() { curl "$@" -w '%{size_download}\n' | awk '{s += $1} END {printf "%.1f", s / 1048576}'; }
+  bj=$(bytes "${cj[@]}")
+  bx=$(bytes "${cx[@]}")
+  for r in $(seq "$RUNS"); do
+    run curl-json curl "${cj[@]}"
+    run esra-json "$esra" check -c "$tmp/esra-json.conf" -f json
+    esra_ids "$tmp/esra-json.out" >"$tmp/ids"
+    same_findings "esra check (JSON)" "$tmp/ids"
+    run curl-xml curl "${cx[@]}"
+    run esra-xml "$esra" check -c "$tmp/esra-xml.conf" -f json
+    esra_ids "$tmp/esra-xml.out" >"$tmp/ids"
+    same_findings "esra check (XML)" "$tmp/ids"
+    run operator bench/operator.sh "$base" 127.0.0.1 "$dns_port"
+    same_findings "bench/operator.sh" "$tmp/operator.out"
+  done
+  world="$(th "$ni") instances in $(th "$na") apps, $(th "$ns") services, $(th "$nt") tasks ($npoisoned poisoned names, $nstale stale instances planted)"
+  cj_w=$(med curl-json 1)
+  cx_w=$(med curl-xml 1)
+  row() { # LABEL NAME BYTES LIMIT_WALL
+    local w c m
+    w=$(med "$2" 1)
+    c=$(med "$2" 2)
+    m=$(med "$2" 3)
+    rows+=("| $world | $1 | $3 MiB | $w s | $c s | $((m / 1024)) MiB | $(awk -v w="$w" -v l="$4" 'BEGIN {printf "%.1f", w / (l > 0 ? l : 0.01)}') x |")
+  }
+  row "curl, the same bytes (the limit)" curl-json "$bj" "$cj_w"
+  world=""
+  row "**esra check, Eureka JSON**" esra-json "$bj" "$cj_w"
+  row "curl, the same bytes, Eureka XML" curl-xml "$bx" "$cx_w"
+  row "**esra check, Eureka XML**" esra-xml "$bx" "$cx_w"
+  row "operator script (curl + jq + dig, does less)" operator "$bj" "$cj_w"
+  mem_sizes+=("$ni:$(med esra-json 3)")
+
+  # ---------------------------------------------------------------- 2. watch steady state
+  if [ "$WATCH" = 1 ] && [ -z "$watch_done" ] && { [ "$ni" -ge 10000 ] || [ "$size" = "${SIZES##* }" ]; }; then
+    watch_done=$ni
+    node tests/emulator/eureka-emu.js --port 0 --quiet --delta-retention-ms 1000 >"$tmp/emu.port" &
+    emu_pid=$!
+    pids+=("$emu_pid")
+    wait_file "$tmp/emu.port" "the Eureka emulator"
+    ep=$(head -n 1 "$tmp/emu.port" | jq -r .port)
+    jq -c '{instances: [.applications.application[].instance[]]}' "$tmp/w/apps.json" >"$tmp/instances.json"
+    curl -sf -X PUT -H 'Content-Type: application/json' --data-binary @"$tmp/instances.json" \
+      "http://127.0.0.1:$ep/_emu/instances" >/dev/null
+    sleep 1.5 # loading is a change: the watch starts once it has left the delta window
+    cat >"$tmp/watch.conf" <<EOF
+eureka = { urls = [ "http://127.0.0.1:$ep/eureka/" ]; timeout_ms = 60000; };
+docker = { host = "tcp://127.0.0.1:$hp"; timeout_ms = 60000; };
+dns = { server = "127.0.0.1"; port = $dns_port; };
 watch = { interval_seconds = 4; listen = ""; };
 log = { level = "debug"; };
 EOF
-"$esra" watch -c "$tmp/watch.conf" 2>"$tmp/watch.log" &
-wpid=$!
-pids+=("$wpid")
-cpu() { awk '{print $14 + $15}' "/proc/$wpid/stat"; }
-ncycles() { grep -c 'esra info: cycle:' "$tmp/watch.log" || true; }
-for _ in $(seq 300); do [ "$(ncycles)" -ge 2 ] && break; sleep 0.05; done
-full_bytes=$(grep -m1 'full fetch, ' "$tmp/watch.log" | sed 's/.*, \([0-9]*\) bytes/\1/')
-delta_bytes=$(grep -m1 'apps/delta applied' "$tmp/watch.log" | sed 's/.*, \([0-9]*\) bytes/\1/')
-# idle: the CPU esra uses between two cycles (3 s right after the second one ended)
-c0=$(cpu)
-sleep 3
-c1=$(cpu)
-hz=$(getconf CLK_TCK)
-idle_cpu=$(echo "scale=2; ($c1 - $c0) * 100 / $hz / 3" | bc -l)
-kill "$wpid"
+    "$esra" watch -c "$tmp/watch.conf" 2>"$tmp/watch.log" &
+    wpid=$!
+    pids+=("$wpid")
+    ncycles() { grep -c 'esra info: cycle:' "$tmp/watch.log" || true; }
+    for _ in $(seq 600); do [ "$(ncycles)" -ge 2 ] && break; sleep 0.05; done
+    [ "$(ncycles)" -ge 2 ] || { echo "bench: watch did not run two cycles:" >&2; tail -n 5 "$tmp/watch.log" >&2; exit 1; }
+    full_bytes=$(grep -m1 'full fetch, ' "$tmp/watch.log" | sed 's/.*, \([0-9]*\) bytes/\1/')
+    delta_bytes=$(grep -m1 'apps/delta applied' "$tmp/watch.log" | sed 's/.*, \([0-9]*\) bytes/\1/')
+    cpu() { awk '{print $14 + $15}' "/proc/$wpid/stat"; }
+    c0=$(cpu)
+    sleep 3
+    c1=$(cpu)
+    idle_cpu=$(awk -v a="$c0" -v b="$c1" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.2f", (b - a) * 100 / hz / 3}')
+    kill "$wpid" "$emu_pid" 2>/dev/null || true
+    wait "$wpid" "$emu_pid" 2>/dev/null || true
+  fi
+  kill "$http_pid" "$dns_pid" 2>/dev/null || true
+  wait "$http_pid" "$dns_pid" 2>/dev/null || true
+done
 
-# ------------------------------------------------------------------ 4. memory per 1,000 instances
-mem_at() { # INSTANCES APPS: peak RSS of a check with no swarm, Eureka only
-  node bench/gen.js "$tmp/m$1" --instances "$1" --apps "$2" --services 1 --tasks 1 >/dev/null
-  node bench/server.js "$tmp/m$1" >"$tmp/m$1.port" &
-  local p=$! port
-  for _ in $(seq 50); do [ -s "$tmp/m$1.port" ] && break; sleep 0.1; done
-  port=$(cat "$tmp/m$1.port")
-  printf 'eureka = { urls = [ "http://127.0.0.1:%s/eureka/" ]; };\ndocker = { host = "unix://%s/none.sock"; };\n' \
-    "$port" "$tmp" >"$tmp/m$1.conf"
-  /usr/bin/time -f '%M' -o "$tmp/m$1.t" "$esra" check -c "$tmp/m$1.conf" >/dev/null 2>&1 || true
-  kill "$p"
-  tail -n 1 "$tmp/m$1.t"
-}
-m1=$(mem_at 1000 200)
-m10=$(mem_at 10000 2000)
-per1k=$(( (m10 - m1) / 9 ))
-
-cat <<EOF
-| measure (SPEC section 6) | target | measured |
-|---|---|---|
-| esra check: 10,000 instances / 2,000 apps, 2,000 services / 20,000 tasks, $names: wall (median of $RUNS) | < 1 s | ${wall} s |
-| same: peak RSS | < 64 MiB | $((rss / 1024)) MiB |
-| curl fetching the same ${bytes} MiB from the same server | esra < 1.5 x curl | ${curl_t} s (esra: $(awk -v w="$wall" -v c="$curl_t" 'BEGIN {printf "%.1f", w / c}') x) |
-| 4,000 DNS names against a loopback server, 256 in flight (median) | < 1 s | ${dns_ms} ms |
-| watch: bytes of a delta cycle / a full fetch (10,000 instances, no change) | < 1 % | ${delta_bytes} / ${full_bytes} B ($(awk -v d="$delta_bytes" -v f="$full_bytes" 'BEGIN {printf "%.4f", 100 * d / f}') %) |
-| watch: CPU between cycles (3 s after a cycle) | ~0 | ${idle_cpu} % of a core |
-| memory per 1,000 instances (peak RSS, 1,000 -> 10,000 instances) | linear, modest | ~${per1k} KiB |
-EOF
+echo "| world | what | bytes | wall | CPU | peak RSS | wall / curl's |"
+echo "|---|---|---|---|---|---|---|"
+printf '%s\n' "${rows[@]}"
+echo
+echo "Medians of $RUNS runs each; findings of every esra and operator run equal what the generator planted."
+if [ ${#mem_sizes[@]} -ge 2 ]; then
+  first=${mem_sizes[0]}
+  last=${mem_sizes[${#mem_sizes[@]} - 1]}
+  awk -v a="$first" -v b="$last" 'BEGIN {split(a, x, ":"); split(b, y, ":");
+    printf "esra check memory: %d MiB at %d instances, %d MiB at %d: %.0f KiB per 1,000 instances (with 2 tasks each).\n",
+      x[2] / 1024, x[1], y[2] / 1024, y[1], (y[2] - x[2]) / ((y[1] - x[1]) / 1000)}'
+fi
+if [ -n "$watch_done" ]; then
+  echo
+  echo "| watch, $(th "$watch_done") instances, no change | measured |"
+  echo "|---|---|"
+  echo "| bytes of a delta cycle / a full fetch | ${delta_bytes} / ${full_bytes} B ($(awk -v d="$delta_bytes" -v f="$full_bytes" 'BEGIN {printf "%.4f", 100 * d / f}') %) |"
+  echo "| CPU between cycles (3 s after a cycle) | ${idle_cpu} % of a core |"
+fi

@@ -2,8 +2,9 @@
 # test.sh: the project's test command. Installs what is missing (scripts/deps.sh), checks
 # format, shell scripts and static analysis (scripts/lint.sh), builds esra three times
 # (optimised with gcc; Debug with AddressSanitizer + UndefinedBehaviorSanitizer with gcc and
-# with clang), runs every unit test in each build (ctest), then the integration tests on a
-# real two-node swarm with the Eureka emulator (tests/integration/run.sh, needs root).
+# with clang), runs every unit test in each build (ctest), the benchmark once at a small
+# size (it checks its own findings: bench/bench.sh), then the integration tests on a real
+# two-node swarm with the Eureka emulator (tests/integration/run.sh, needs root).
 # Usage: scripts/test.sh [--unit-only]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,6 +37,8 @@ echo "== unit tests under clang's ASan + UBSan"
 (cd build-clang && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j"$jobs")
 echo "== clang build and unit tests: $((SECONDS - t0)) s"
+echo "== benchmark, once at a small size (real components: dnsmasq, curl, jq, dig)"
+SIZES=1000:200:200:2000 RUNS=1 bench/bench.sh build
 
 if [ "${1:-}" = "--unit-only" ]; then
   exit 0
