@@ -121,7 +121,7 @@ EOF
   bytes() { curl "$@" -w '%{size_download}\n' | awk '{s += $1} END {printf "%.1f", s / 1048576}'; }
   bj=$(bytes "${cj[@]}")
   bx=$(bytes "${cx[@]}")
-  for r in $(seq "$RUNS"); do
+  for _ in $(seq "$RUNS"); do
     run curl-json curl "${cj[@]}"
     run esra-json "$esra" check -c "$tmp/esra-json.conf" -f json
     esra_ids "$tmp/esra-json.out" >"$tmp/ids"
