@@ -118,6 +118,21 @@ void esra_redact_url(const char *url, char *out, size_t outsz)
 	esra_redact(out);
 }
 
+void esra_excerpt(const char *s, size_t n, char *out, size_t outsz)
+{
+	size_t w = 0;
+
+	for (size_t i = 0; i < n && w + 4 < outsz; i++) {
+		unsigned char c = (unsigned char)s[i];
+		out[w++] = (c >= 0x20 && c < 0x7F) ? (char)c : '?';
+	}
+	if (n > 0 && w + 4 >= outsz && outsz > 4) {
+		memcpy(out + w, "...", 3);
+		w += 3;
+	}
+	out[w] = '\0';
+}
+
 static int lower(int c)
 {
 	return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;

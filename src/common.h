@@ -62,6 +62,10 @@ void esra_redact(char *s);
 /* Copy url into out (size outsz) with its userinfo removed. */
 void esra_redact_url(const char *url, char *out, size_t outsz);
 
+/* A short printable excerpt of the n bytes at s for an error message, into out (size
+ * outsz): bytes outside printable ASCII become '?', a cut is marked "...". */
+void esra_excerpt(const char *s, size_t n, char *out, size_t outsz);
+
 /* Case-insensitive ASCII comparisons (locale independent). */
 int esra_strcasecmp(const char *a, const char *b);
 int esra_strncasecmp(const char *a, const char *b, size_t n);

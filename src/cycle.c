@@ -15,6 +15,7 @@
 #include "log.h"
 #include "netns.h"
 #include "probe.h"
+#include "propose.h"
 #include "recon.h"
 
 struct cycle {
@@ -464,157 +465,19 @@ out:
 	return rc;
 }
 
-/* ---------------------------------------------------------------- proposals */
-
-static const char *base_name(const char *name)
-{
-	return strncmp(name, "tasks.", 6) == 0 ? name + 6 : name;
-}
-
-static bool wants_proposal(const struct finding *f)
-{
-	return (f->kind == FK_POISONED_NAME || f->kind == FK_NAME_TAKEN) && f->name != NULL &&
-	       f->proposal == NULL;
-}
-
-/* For every poisoned or taken name: the first candidate of names.rename_pattern that is
- * taken neither locally nor in DNS (asked for real, from the same seat). */
+/* Proposals for poisoned or taken names, asked from the DNS seat; a DNS failure is a note. */
 static int propose(struct cycle *c, struct views *v, struct report *rep)
 {
-	struct finding_list *l = &rep->findings;
-	unsigned *next_k = calloc(l->n + 1, sizeof(*next_k));
-	const char *canary = recon_canary(v->rc);
-	bool alive;
-	int rc = ESRA_OK;
+	struct dns_opts o;
+	struct esra_err e;
+	int rc;
 
-	if (next_k == NULL)
-		return ESRA_ENOMEM;
-	for (size_t i = 0; i < l->n; i++)
-		next_k[i] = 1;
-	for (int round = 0; round < 25; round++) {
-		const char **names = NULL;
-		size_t n = 0, cap = 0;
-		struct dns_view *dv = NULL;
-		struct dns_opts o;
-		struct esra_err e;
-		char cand[ESRA_MAX_STRING];
-		bool pending = false;
-
-		/* up to 4 candidates per finding per round, locally free ones only */
-		for (size_t i = 0; i < l->n && rc == 0; i++) {
-			struct finding *f = &l->v[i];
-			int got = 0;
-			if (!wants_proposal(f) || next_k[i] > ESRA_MAX_PROPOSALS)
-				continue;
-			for (; got < 4 && next_k[i] <= ESRA_MAX_PROPOSALS; next_k[i]++) {
-				if (recon_candidate(c->cfg, base_name(f->name), next_k[i], cand,
-				                    sizeof(cand)) != 0)
-					break;
-				if (recon_name_taken_locally(v->rc, cand, NULL))
-					continue;
-				if (n + 3 > cap) {
-					const char **nv;
-					cap = cap ? cap * 2 : 16;
-					nv = realloc(names, cap * sizeof(*nv));
-					if (nv == NULL) {
-						rc = ESRA_ENOMEM;
-						break;
-					}
-					names = nv;
-				}
-				names[n] = finding_strdup(l, cand);
-				names[n + 1] = finding_printf(l, "tasks.%s", cand);
-				if (names[n] == NULL || names[n + 1] == NULL) {
-					rc = ESRA_ENOMEM;
-					break;
-				}
-				n += 2;
-				got++;
-			}
-			pending = pending || got > 0;
-		}
-		if (rc != 0 || !pending) {
-			free(names);
-			break;
-		}
-		if (canary != NULL)
-			names[n++] = canary; /* room: cap keeps 2 spare slots */
-		dns_opts_of(c, v, &o);
-		esra_err_clear(&e);
-		if (dns_resolve(&o, names, n, &dv, &e) != ESRA_OK) {
-			free(names);
-			rc = report_add_note(rep, "no proposal: %s", e.msg);
-			break;
-		}
-		rep->dns.count_b += dv->queries;
-		alive = recon_resolver_alive(dv, canary);
-		/* first free candidate per finding, in candidate order */
-		for (size_t i = 0; i < l->n; i++) {
-			struct finding *f = &l->v[i];
-			if (!wants_proposal(f))
-				continue;
-			for (unsigned k = 1; k <= ESRA_MAX_PROPOSALS; k++) {
-				if (recon_candidate(c->cfg, base_name(f->name), k, cand,
-				                    sizeof(cand)) != 0)
-					break;
-				if (model_dns_find(dv, cand) == NULL)
-					continue;
-				if (recon_name_free_in_dns(dv, cand, alive)) {
-					f->proposal = finding_strdup(l, cand);
-					break;
-				}
-			}
-		}
-		model_dns_free(dv);
-		free(names);
-	}
-	free(next_k);
+	dns_opts_of(c, v, &o);
+	esra_err_clear(&e);
+	rc = propose_names(c->cfg, v->rc, &o, &rep->findings, &rep->dns.count_b, &e);
+	if (rc == ESRA_EDNS)
+		rc = report_add_note(rep, "no proposal: %s", e.msg);
 	return rc;
-}
-
-/* Replace "{proposal}" in remedies now that proposals are known. */
-static int fill_remedies(struct report *rep)
-{
-	for (size_t i = 0; i < rep->findings.n; i++) {
-		struct finding *f = &rep->findings.v[i];
-		const char *p;
-		if (f->remedy == NULL || (p = strstr(f->remedy, "{proposal}")) == NULL)
-			continue;
-		f->remedy =
-		    finding_printf(&rep->findings, "%.*s%s%s", (int)(p - f->remedy), f->remedy,
-		                   f->proposal ? f->proposal : "a free name (none found)", p + 10);
-		if (f->remedy == NULL)
-			return ESRA_ENOMEM;
-	}
-	return ESRA_OK;
-}
-
-/* --service NAME...: keep findings about those services (and every source error). */
-static void filter_services(struct report *rep, struct views *v, const struct cycle_opts *o)
-{
-	size_t w = 0;
-
-	if (o == NULL || o->n_services == 0)
-		return;
-	for (size_t i = 0; i < rep->findings.n; i++) {
-		const struct finding *f = &rep->findings.v[i];
-		bool keep = f->kind == FK_SOURCE_ERROR;
-		for (size_t k = 0; k < o->n_services && !keep; k++) {
-			const char *s = o->services[k];
-			size_t svc;
-			if ((f->service && esra_strcasecmp(f->service, s) == 0) ||
-			    (f->name && esra_strcasecmp(base_name(f->name), s) == 0) ||
-			    (f->app && esra_strcasecmp(f->app, s) == 0))
-				keep = true;
-			else if (f->app && v->rc != NULL && v->sw != NULL &&
-			         (svc = recon_service_of_app(v->rc, f->app)) != MODEL_NONE &&
-			         esra_strcasecmp(v->sw->services[svc].name, s) == 0)
-				keep = true;
-		}
-		if (keep)
-			rep->findings.v[w++] = *f;
-	}
-	rep->findings.n = w;
 }
 
 static int divergence(struct cycle *c, struct views *v, struct report *rep, struct esra_err *err)
@@ -771,9 +634,10 @@ int cycle_check(struct cycle *c, const struct cycle_opts *o, struct report *rep,
 		goto out;
 	if (v.dns != NULL && (rc = propose(c, &v, rep)) != ESRA_OK)
 		goto out;
-	if ((rc = fill_remedies(rep)) != ESRA_OK)
+	if ((rc = finding_list_fill_proposals(&rep->findings)) != ESRA_OK)
 		goto out;
-	filter_services(rep, &v, o);
+	if (o != NULL)
+		recon_filter_services(v.rc, &rep->findings, o->services, o->n_services);
 	if (o != NULL && o->watch && (rc = count_seen(c, rep)) != ESRA_OK)
 		goto out;
 	rc = act(c, &v, o, rep, err);
@@ -843,7 +707,7 @@ int cycle_preflight(struct cycle *c, const char *const *names, size_t n, struct 
 	}
 	if (v.dns != NULL && (rc = propose(c, &v, rep)) != ESRA_OK)
 		goto out;
-	if ((rc = fill_remedies(rep)) != ESRA_OK)
+	if ((rc = finding_list_fill_proposals(&rep->findings)) != ESRA_OK)
 		goto out;
 	for (size_t i = 0; i < n; i++)
 		for (size_t k = 0; k < rep->findings.n; k++)

@@ -60,48 +60,7 @@ int docker_read(struct docker *d, struct sw_view **out, struct esra_err *err) ES
 int docker_container_pid(struct docker *d, const char *name, pid_t *pid,
                          struct esra_err *err) ESRA_WUR;
 
-/* Parsers of single endpoint payloads into v (for tests; docker_read streams the same
- * code). Each adds what it reads to v; on failure v may hold part of it (free it).
- * docker_parse_nodes marks self.leader, so parse /info first. */
-int docker_parse_info(struct sw_view *v, const char *json, size_t n, struct esra_err *err) ESRA_WUR;
-int docker_parse_nodes(struct sw_view *v, const char *json, size_t n,
-                       struct esra_err *err) ESRA_WUR;
-int docker_parse_services(struct sw_view *v, const char *json, size_t n,
-                          struct esra_err *err) ESRA_WUR;
-int docker_parse_tasks(struct sw_view *v, const char *json, size_t n,
-                       struct esra_err *err) ESRA_WUR;
-int docker_parse_networks(struct sw_view *v, const char *json, size_t n,
-                          struct esra_err *err) ESRA_WUR;
-/* The ?verbose=true inspect of one network: fills that network's svcs and local. */
-int docker_parse_network_verbose(struct sw_view *v, const char *json, size_t n,
-                                 struct esra_err *err) ESRA_WUR;
-int docker_parse_containers(struct sw_view *v, const char *json, size_t n,
-                            struct esra_err *err) ESRA_WUR;
-/* GET /containers/{id}/json of v->containers[container]: fills the network aliases of that
- * container's networks, dropping the container's short id (which dockerd adds itself before
- * API 1.45). */
-int docker_parse_container_aliases(struct sw_view *v, size_t container, const char *json, size_t n,
-                                   struct esra_err *err) ESRA_WUR;
-
-/* What a payload is, for the streaming parser shared by the docker_parse_* functions and
- * docker_read (only docker.c and its tests use it). */
-enum docker_payload {
-	DK_VERSION,
-	DK_INFO,
-	DK_NODES,
-	DK_SERVICES,
-	DK_TASKS,
-	DK_NETWORKS,
-	DK_NETWORK_VERBOSE,
-	DK_CONTAINERS,
-	DK_INSPECT
-};
-
 #ifdef ESRA_TESTING
-/* Parse json fed in pieces of `piece` bytes (the http sink's path). target: the network
- * (DK_NETWORK_VERBOSE) or container (DK_INSPECT) index, or MODEL_NONE. */
-int docker_parse_pieces(enum docker_payload kind, struct sw_view *v, size_t target,
-                        const char *json, size_t n, size_t piece, struct esra_err *err) ESRA_WUR;
 /* The version docker_negotiate picks for a /version answer, into out (e.g. "1.41"). */
 int docker_pick_version(const char *json, size_t n, char *out, size_t outsz,
                         struct esra_err *err) ESRA_WUR;

@@ -1,6 +1,7 @@
 /* eureka.h: Eureka's REST API: reads the registry (JSON or XML, every dialect seen in the
- * wild) into an eu_registry, and performs the few writes act.c asks for. Never logs; never
- * prints credentials (URLs in messages are redacted). Peers are the configured urls, in order.
+ * wild, parsed by eureka_parse.h) into an eu_registry, and performs the few writes act.c
+ * asks for. Never logs; never prints credentials (URLs in messages are redacted). Peers are
+ * the configured urls, in order.
  * Ownership: registries returned through out-parameters belong to the caller
  * (model_reg_free). */
 #ifndef ESRA_EUREKA_H
@@ -59,37 +60,5 @@ int eureka_clear_status(struct eureka *e, size_t peer, const char *app, const ch
                         long *status, struct esra_err *err) ESRA_WUR;
 /* Bytes received by this client so far (for the watch-mode delta measurement). */
 uint64_t eureka_bytes_received(const struct eureka *e);
-
-/* Incremental parser, fed as the body arrives (also used by tests and the benchmark).
- * The format is taken from the first non-space byte ('<' XML, '{' JSON). It accepts the full
- * registry ({"applications":{...}} or <applications>), the body of applications without the
- * wrapper, one application, and one bare instance (as GET apps/{APP}/{ID} returns; in JSON
- * also wrapped as {"instance":{...}}).
- * Dialects: application/instance as arrays or single collapsed objects; numbers or strings
- * for numbers; port as {"$":N,"@enabled":"true"} or N; overriddenStatus wins over the
- * legacy overriddenstatus, lastRenewalTimestamp over renewalTimestamp, whatever their
- * order; an instance without "app" takes its application's name; metadata "@class" and
- * dataCenterInfo are ignored; an invalid ipAddr is ip_valid = false, not an error.
- * The input must be UTF-8; an XML DOCTYPE is refused (no DTDs, no entities). Errors are
- * ESRA_EPARSE, or ESRA_ETOOLARGE over a cap in limits.h, with a message saying where (JSON
- * path or XML line); a failed parser keeps returning its first error. Memory is bounded by
- * one instance plus the registry being built. */
-struct eureka_parser;
-struct eureka_parser *eureka_parser_new(void);
-void eureka_parser_free(struct eureka_parser *p);
-int eureka_parser_feed(struct eureka_parser *p, const char *data, size_t n,
-                       struct esra_err *err) ESRA_WUR;
-/* Completes the parse; *out gets the finished registry (model_reg_finish done). */
-int eureka_parser_finish(struct eureka_parser *p, struct eu_registry **out,
-                         struct esra_err *err) ESRA_WUR;
-/* One-shot convenience over the parser. */
-int eureka_parse(const char *data, size_t n, struct eu_registry **out,
-                 struct esra_err *err) ESRA_WUR;
-
-#ifdef ESRA_TESTING
-/* A decimal integer with optional whitespace around it: 0 ok, 1 empty, -1 not an integer
- * (or out of int64 range). */
-int eureka_parse_i64(const char *s, size_t n, int64_t *out);
-#endif
 
 #endif

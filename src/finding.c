@@ -270,3 +270,19 @@ int finding_list_adopt(struct finding_list *l)
 	}
 	return ESRA_OK;
 }
+
+int finding_list_fill_proposals(struct finding_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		struct finding *f = &l->v[i];
+		const char *p;
+		if (f->remedy == NULL || (p = strstr(f->remedy, "{proposal}")) == NULL)
+			continue;
+		f->remedy =
+		    finding_printf(l, "%.*s%s%s", (int)(p - f->remedy), f->remedy,
+		                   f->proposal ? f->proposal : "a free name (none found)", p + 10);
+		if (f->remedy == NULL)
+			return ESRA_ENOMEM;
+	}
+	return ESRA_OK;
+}

@@ -121,6 +121,9 @@ int finding_set_key(struct finding *f, struct finding_list *l, const char *fmt, 
 /* Make the list own everything its findings point to: every string and array is copied
  * into the list's pool, so the views the findings were judged from can be freed. */
 int finding_list_adopt(struct finding_list *l) ESRA_WUR;
+/* Replace "{proposal}" in every remedy with the finding's proposal, or "a free name (none
+ * found)" when there is none. */
+int finding_list_fill_proposals(struct finding_list *l) ESRA_WUR;
 /* Count findings of a kind. */
 size_t finding_count(const struct finding_list *l, enum fkind k);
 /* Worst severity over all findings (SEV_OK when none). */

@@ -1464,21 +1464,6 @@ bool recon_name_taken_locally(const struct recon *r, const char *name, const cha
 	return false;
 }
 
-int recon_candidate(const struct esra_config *cfg, const char *name, unsigned k, char *out,
-                    size_t outsz)
-{
-	const char *pat = cfg->names.rename_pattern, *p = strstr(pat, "{name}");
-	char suffix[16] = "";
-	int w;
-
-	if (p == NULL || k == 0)
-		return ESRA_EINVAL;
-	if (k > 1)
-		snprintf(suffix, sizeof(suffix), "%u", k);
-	w = snprintf(out, outsz, "%.*s%s%s%s", (int)(p - pat), pat, name, p + 6, suffix);
-	return (w < 0 || (size_t)w >= outsz) ? ESRA_ETOOLARGE : ESRA_OK;
-}
-
 /* No swarm record: a definite empty answer, or silence from upstream while alive. */
 static bool no_record(const struct dns_answer *a, bool alive)
 {
@@ -1725,4 +1710,35 @@ out:
 	free(keys);
 	free(first);
 	return rc;
+}
+
+void recon_filter_services(const struct recon *r, struct finding_list *l,
+                           const char *const *services, size_t n)
+{
+	size_t w = 0;
+
+	if (n == 0)
+		return;
+	for (size_t i = 0; i < l->n; i++) {
+		const struct finding *f = &l->v[i];
+		bool keep = f->kind == FK_SOURCE_ERROR;
+		for (size_t k = 0; k < n && !keep; k++) {
+			const char *s = services[k];
+			const char *base = f->name;
+			size_t svc;
+			if (base != NULL && strncmp(base, "tasks.", 6) == 0)
+				base += 6;
+			if ((f->service && esra_strcasecmp(f->service, s) == 0) ||
+			    (base && esra_strcasecmp(base, s) == 0) ||
+			    (f->app && esra_strcasecmp(f->app, s) == 0))
+				keep = true;
+			else if (f->app && r != NULL && r->sw != NULL &&
+			         (svc = recon_service_of_app(r, f->app)) != MODEL_NONE &&
+			         esra_strcasecmp(r->sw->services[svc].name, s) == 0)
+				keep = true;
+		}
+		if (keep)
+			l->v[w++] = *f;
+	}
+	l->n = w;
 }

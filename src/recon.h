@@ -43,10 +43,6 @@ int recon_judge(struct recon *r, const struct dns_view *dns, const enum probe_rc
  * or container), or a Eureka app or hostName equals it, case-insensitively. *by (may be
  * NULL) gets a description such as "service gbs-cms" (owned by r). */
 bool recon_name_taken_locally(const struct recon *r, const char *name, const char **by);
-/* The k-th candidate (k >= 1) of names.rename_pattern for name: k = 1 -> "{name}-new",
- * k = 2 -> "{name}-new2", ... */
-int recon_candidate(const struct esra_config *cfg, const char *name, unsigned k, char *out,
-                    size_t outsz) ESRA_WUR;
 /* Swarm's embedded resolver answers the names it holds itself and forwards the others
  * upstream; where the upstream does not answer (air-gapped swarms, this test bed) those
  * time out or fail. So a name that times out while a name swarm holds (the canary) answers
@@ -88,5 +84,11 @@ int recon_peer_divergence(struct recon *r, const struct eu_registry *const *regs
 /* The swarm service an Eureka app maps to (names.map, then case-insensitive match with
  * swarm.stack_prefix or the stack namespace stripped); MODEL_NONE if none. */
 size_t recon_service_of_app(const struct recon *r, const char *app);
+
+/* --service NAME...: keep the findings of l about one of services[0..n) (by service, by
+ * name with "tasks." stripped, by app, or by the service an app maps to) and every
+ * source_error; the others are dropped. r may be NULL (no app mapping); n == 0 keeps all. */
+void recon_filter_services(const struct recon *r, struct finding_list *l,
+                           const char *const *services, size_t n);
 
 #endif

@@ -21,6 +21,7 @@
 
 #include "buf.h"
 #include "docker.h"
+#include "docker_parse.h"
 #include "http.h"
 #include "limits.h"
 #include "model.h"

@@ -16,6 +16,7 @@
 
 #include "buf.h"
 #include "eureka.h"
+#include "eureka_parse.h"
 #include "http.h"
 #include "limits.h"
 #include "testutil.h"

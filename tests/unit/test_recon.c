@@ -5,6 +5,7 @@
 
 #include "cfg.h"
 #include "finding.h"
+#include "propose.h"
 #include "recon.h"
 #include "testutil.h"
 
@@ -749,7 +750,7 @@ static void test_recon_preflight_free_clean_taken_poisoned(void **state)
 	world_free(&w);
 }
 
-static void test_recon_candidates_follow_the_rename_pattern(void **state)
+static void test_propose_candidates_follow_the_rename_pattern(void **state)
 {
 	struct world w;
 	char out[64];
@@ -757,17 +758,17 @@ static void test_recon_candidates_follow_the_rename_pattern(void **state)
 
 	(void)state;
 	cfg_init(&w, NULL);
-	assert_int_equal(recon_candidate(&w.cfg, "gbs-cms", 1, out, sizeof(out)), 0);
+	assert_int_equal(propose_candidate(&w.cfg, "gbs-cms", 1, out, sizeof(out)), 0);
 	assert_string_equal(out, "gbs-cms-new");
-	assert_int_equal(recon_candidate(&w.cfg, "gbs-cms", 2, out, sizeof(out)), 0);
+	assert_int_equal(propose_candidate(&w.cfg, "gbs-cms", 2, out, sizeof(out)), 0);
 	assert_string_equal(out, "gbs-cms-new2");
-	assert_int_equal(recon_candidate(&w.cfg, "gbs-cms", 3, out, sizeof(out)), 0);
+	assert_int_equal(propose_candidate(&w.cfg, "gbs-cms", 3, out, sizeof(out)), 0);
 	assert_string_equal(out, "gbs-cms-new3");
-	assert_int_equal(recon_candidate(&w.cfg, "x", 1, out, 3), ESRA_ETOOLARGE);
+	assert_int_equal(propose_candidate(&w.cfg, "x", 1, out, 3), ESRA_ETOOLARGE);
 	cfg_free(&w.cfg);
 	finding_list_free(&w.out);
 	cfg_init(&w, "names = { rename_pattern = \"v2-{name}\"; };");
-	assert_int_equal(recon_candidate(&w.cfg, "gbs-cms", 2, out, sizeof(out)), 0);
+	assert_int_equal(propose_candidate(&w.cfg, "gbs-cms", 2, out, sizeof(out)), 0);
 	assert_string_equal(out, "v2-gbs-cms2");
 	/* local freedom: services, aliases, containers, Eureka apps, case-insensitive */
 	incident(&w);
@@ -798,7 +799,7 @@ int main(void)
 	    cmocka_unit_test(test_recon_hostname_mismatch_and_unreachable),
 	    cmocka_unit_test(test_recon_failed_tasks_in_history_are_drift_older_are_not),
 	    cmocka_unit_test(test_recon_preflight_free_clean_taken_poisoned),
-	    cmocka_unit_test(test_recon_candidates_follow_the_rename_pattern),
+	    cmocka_unit_test(test_propose_candidates_follow_the_rename_pattern),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
