@@ -37,6 +37,10 @@ static const struct key keys[] = {
     {"eureka.urls", K_STRLIST, OFF(eureka.urls), "http://eureka:8761/eureka/", 0, 0, 0, NULL},
     {"eureka.format", K_ENUM, OFF(eureka.format), "json", 0, 0, 0, formats},
     {"eureka.timeout_ms", K_INT, OFF(eureka.timeout_ms), NULL, 5000, 1, 600000, NULL},
+    {"eureka.tls_verify", K_BOOL, OFF(eureka.tls_verify), NULL, 1, 0, 1, NULL},
+    {"eureka.ca_file", K_STR, OFF(eureka.ca_file), "", 0, 0, 0, NULL},
+    {"eureka.cert_file", K_STR, OFF(eureka.cert_file), "", 0, 0, 0, NULL},
+    {"eureka.key_file", K_STR, OFF(eureka.key_file), "", 0, 0, 0, NULL},
     {"docker.host", K_STR, OFF(docker.host), "unix:///var/run/docker.sock", 0, 0, 0, NULL},
     {"docker.tls_verify", K_BOOL, OFF(docker.tls_verify), NULL, 0, 0, 1, NULL},
     {"docker.cert_path", K_STR, OFF(docker.cert_path), "", 0, 0, 0, NULL},
@@ -531,6 +535,20 @@ static bool has_prefix(const char *s, const char *p)
 	return strncmp(s, p, strlen(p)) == 0;
 }
 
+/* A file key ("" = not set) must name a file esra can read now, not at the first request. */
+static void check_readable(struct loadctx *c, const char *key, const char *path)
+{
+	FILE *f;
+
+	if (path[0] == '\0')
+		return;
+	if ((f = fopen(path, "r")) == NULL) {
+		problem(c, 0, key, "\"%s\" cannot be read: %s", path, strerror(errno));
+		return;
+	}
+	fclose(f);
+}
+
 /* Cross-field and value checks, after file and environment. */
 static void validate(struct loadctx *c)
 {
@@ -549,6 +567,13 @@ static void validate(struct loadctx *c)
 		else if (strlen(u) >= ESRA_MAX_STRING - 64)
 			problem(c, 0, "eureka.urls", "URL too long");
 	}
+	check_readable(c, "eureka.ca_file", cfg->eureka.ca_file);
+	check_readable(c, "eureka.cert_file", cfg->eureka.cert_file);
+	check_readable(c, "eureka.key_file", cfg->eureka.key_file);
+	if ((cfg->eureka.cert_file[0] == '\0') != (cfg->eureka.key_file[0] == '\0'))
+		problem(c, 0, cfg->eureka.cert_file[0] ? "eureka.key_file" : "eureka.cert_file",
+		        "eureka.cert_file and eureka.key_file go together (a client certificate "
+		        "and its private key)");
 	if (!has_prefix(cfg->docker.host, "unix://") && !has_prefix(cfg->docker.host, "tcp://"))
 		problem(c, 0, "docker.host", "\"%s\" must be unix:///path or tcp://host:port",
 		        cfg->docker.host);

@@ -29,6 +29,9 @@ struct esra_config {
 		struct cfg_strlist urls;
 		int format; /* enum cfg_format */
 		long timeout_ms;
+		bool tls_verify;            /* verify the servers' certificates (https://) */
+		char *ca_file;              /* "" = the system CA store */
+		char *cert_file, *key_file; /* client certificate (mutual TLS), "" = none */
 	} eureka;
 	struct {
 		char *host;

@@ -60,6 +60,12 @@ static void views_free(struct views *v)
 	model_sw_free(v->sw);
 }
 
+/* In every report (text, JSON) and the log while eureka.tls_verify is false. */
+static const char tls_off_warning[] =
+    "eureka.tls_verify is false: the Eureka servers' certificates are not verified, so "
+    "anyone on the path can pose as the registry and receive the credentials in "
+    "eureka.urls";
+
 struct cycle *cycle_new(const struct esra_config *cfg, struct esra_err *err)
 {
 	struct cycle *c = calloc(1, sizeof(*c));
@@ -76,6 +82,12 @@ struct cycle *cycle_new(const struct esra_config *cfg, struct esra_err *err)
 	eo.n_urls = cfg->eureka.urls.n;
 	eo.format = cfg->eureka.format == CFG_FORMAT_XML ? EUREKA_XML : EUREKA_JSON;
 	eo.timeout_ms = cfg->eureka.timeout_ms;
+	eo.no_tls_verify = !cfg->eureka.tls_verify;
+	eo.ca_file = cfg->eureka.ca_file[0] != '\0' ? cfg->eureka.ca_file : NULL;
+	eo.cert_file = cfg->eureka.cert_file[0] != '\0' ? cfg->eureka.cert_file : NULL;
+	eo.key_file = cfg->eureka.key_file[0] != '\0' ? cfg->eureka.key_file : NULL;
+	if (!cfg->eureka.tls_verify)
+		log_warnx("%s", tls_off_warning);
 	c->eu = eureka_new(&eo, err);
 	if (c->eu == NULL)
 		goto fail;
@@ -245,6 +257,8 @@ static int gather_eureka(struct cycle *c, struct views *v, struct report *rep, b
 	const char *remedy;
 
 	rep->eureka.attempted = true;
+	if (!c->cfg->eureka.tls_verify && report_add_warning(rep, "%s", tls_off_warning) != 0)
+		return ESRA_ENOMEM;
 	esra_err_clear(&e);
 	t0 = esra_mono_ms();
 	bytes0 = eureka_bytes_received(c->eu);
@@ -268,8 +282,9 @@ static int gather_eureka(struct cycle *c, struct views *v, struct report *rep, b
 		        ? "wait and retry: a Eureka server refuses reads (403) for minutes "
 		          "after starting with an empty registry; nothing was judged or changed"
 		    : rc == ESRA_EAUTH ? "check the user:password in eureka.urls / ESRA_EUREKA_URLS"
-		                       : "check eureka.urls / ESRA_EUREKA_URLS and that the server "
-		                         "is reachable from this node";
+		                       : "check eureka.urls / ESRA_EUREKA_URLS, that the server "
+		                         "is reachable from this node and, for https://, that its "
+		                         "certificate verifies (eureka.ca_file, eureka.cert_file)";
 		return source_error(rep, "eureka", e.msg, remedy);
 	}
 	log_debug("eureka: %lld ms, %zu instances, %s, %llu bytes",

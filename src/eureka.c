@@ -74,6 +74,10 @@ struct eureka *eureka_new(const struct eureka_opts *opts, struct esra_err *err)
 	memset(&ho, 0, sizeof(ho));
 	ho.timeout_ms = opts->timeout_ms > 0 ? opts->timeout_ms : 5000;
 	ho.max_body = opts->max_body != 0 ? opts->max_body : ESRA_MAX_EUREKA_BODY;
+	ho.tls_verify = !opts->no_tls_verify;
+	ho.ca_file = opts->ca_file;
+	ho.cert_file = opts->cert_file;
+	ho.key_file = opts->key_file;
 	e->http = http_new(&ho, err);
 	if (e->http == NULL)
 		goto fail;

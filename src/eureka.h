@@ -18,6 +18,13 @@ struct eureka_opts {
 	enum eureka_format format; /* the Accept header sent */
 	long timeout_ms;
 	size_t max_body; /* 0 = ESRA_MAX_EUREKA_BODY */
+	/* https:// peers: the server's certificate and name are verified unless no_tls_verify
+	 * (against ca_file, NULL = the system CA store); cert_file + key_file (NULL = none) are
+	 * the client certificate for mutual TLS. No request (and so no credential from a URL's
+	 * userinfo) is sent before the peer is verified: a failed verification is
+	 * ESRA_ECONNECT naming the reason, failed over like an unreachable peer. */
+	bool no_tls_verify;
+	const char *ca_file, *cert_file, *key_file;
 };
 
 struct eureka;

@@ -131,6 +131,28 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
 	return n;
 }
 
+/* What a TLS failure is called in a message ("" for other failures). */
+static const char *tls_failure(CURLcode cc)
+{
+	switch (cc) {
+	case CURLE_PEER_FAILED_VERIFICATION:
+		return "TLS: the server's certificate is not trusted: ";
+	case CURLE_SSL_CONNECT_ERROR:
+		return "TLS handshake failed: ";
+	case CURLE_SSL_CERTPROBLEM:
+		return "TLS: the client certificate cannot be used: ";
+	case CURLE_SSL_CACERT_BADFILE:
+		return "TLS: the CA file cannot be used: ";
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+	case CURLE_SSL_INVALIDCERTSTATUS:
+	case CURLE_SSL_CIPHER:
+		return "TLS: ";
+	default:
+		return "";
+	}
+}
+
 int http_do(struct http *h, const struct http_req *req, struct http_resp *resp,
             struct esra_err *err)
 {
@@ -142,6 +164,7 @@ int http_do(struct http *h, const struct http_req *req, struct http_resp *resp,
 	CURLcode cc;
 	int rc = ESRA_OK;
 
+	esra_redact_url(req->url, where, sizeof(where));
 	memset(&x, 0, sizeof(x));
 	x.h = h;
 	x.req = req;
@@ -150,7 +173,6 @@ int http_do(struct http *h, const struct http_req *req, struct http_resp *resp,
 	resp->status = 0;
 	resp->bytes = 0;
 	resp->content_type[0] = '\0';
-	esra_redact_url(req->url, where, sizeof(where));
 
 	curl_easy_reset(c);
 	h->errbuf[0] = '\0';
@@ -217,7 +239,7 @@ int http_do(struct http *h, const struct http_req *req, struct http_resp *resp,
 		rc = esra_err_set(err, ESRA_ETIMEOUT, "%s %s: no answer within %ld ms", method,
 		                  where, h->opts.timeout_ms);
 	} else if (cc != CURLE_OK) {
-		rc = esra_err_set(err, ESRA_ECONNECT, "%s %s: %s", method, where,
+		rc = esra_err_set(err, ESRA_ECONNECT, "%s %s: %s%s", method, where, tls_failure(cc),
 		                  h->errbuf[0] ? h->errbuf : curl_easy_strerror(cc));
 	}
 	curl_slist_free_all(hdrs);

@@ -13,8 +13,9 @@ struct http_opts {
 	const char *unix_socket; /* path, or NULL for TCP */
 	long timeout_ms;         /* whole transfer */
 	long connect_timeout_ms; /* 0 = timeout_ms */
-	bool tls_verify;         /* verify the server certificate against ca_file */
-	const char *ca_file, *cert_file, *key_file; /* NULL = none */
+	bool tls_verify;         /* verify the server's certificate and name (https://) against
+	                            ca_file, NULL = the system CA store */
+	const char *ca_file, *cert_file, *key_file; /* NULL = none; cert+key: mutual TLS */
 	size_t max_body;                            /* cap on a 2xx body; 0 = no cap */
 	const char *user_agent;                     /* NULL = "esra/VERSION" */
 };
@@ -47,8 +48,10 @@ void http_resp_init(struct http_resp *r);
 void http_resp_free(struct http_resp *r);
 
 /* Perform one request. Returns ESRA_OK when an HTTP answer arrived, whatever its status
- * (the caller judges resp->status); ESRA_ECONNECT / ESRA_ETIMEOUT when there was none;
- * ESRA_ETOOLARGE over max_body; or the sink's code. */
+ * (the caller judges resp->status); ESRA_ECONNECT / ESRA_ETIMEOUT when there was none (a TLS
+ * handshake or verification failure is ESRA_ECONNECT, the message says "TLS" and libcurl's
+ * reason; the request, with any userinfo credential, is only sent after the handshake
+ * verified the peer); ESRA_ETOOLARGE over max_body; or the sink's code. */
 int http_do(struct http *h, const struct http_req *req, struct http_resp *resp,
             struct esra_err *err) ESRA_WUR;
 

@@ -28,9 +28,11 @@ void report_free(struct report *r)
 	free(r->actions);
 	free(r->names);
 	free(r->notes);
+	free(r->warnings);
 	r->actions = NULL;
 	r->names = NULL;
 	r->notes = NULL;
+	r->warnings = NULL;
 }
 
 int report_add_action(struct report *r, const struct report_action *a)
@@ -57,23 +59,45 @@ int report_add_action(struct report *r, const struct report_action *a)
 	return ESRA_OK;
 }
 
-int report_add_note(struct report *r, const char *fmt, ...)
+static int add_line(struct report *r, const char ***list, size_t *n, const char *fmt, va_list ap)
+    ESRA_PRINTF(4, 0);
+
+static int add_line(struct report *r, const char ***list, size_t *n, const char *fmt, va_list ap)
 {
 	char tmp[512];
 	const char **v;
-	va_list ap;
 
-	va_start(ap, fmt);
 	vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	v = realloc(r->notes, (r->n_notes + 1) * sizeof(*v));
+	v = realloc(*list, (*n + 1) * sizeof(*v));
 	if (v == NULL)
 		return ESRA_ENOMEM;
-	r->notes = v;
-	if ((v[r->n_notes] = finding_strdup(&r->findings, tmp)) == NULL)
+	*list = v;
+	if ((v[*n] = finding_strdup(&r->findings, tmp)) == NULL)
 		return ESRA_ENOMEM;
-	r->n_notes++;
+	(*n)++;
 	return ESRA_OK;
+}
+
+int report_add_note(struct report *r, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = add_line(r, &r->notes, &r->n_notes, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int report_add_warning(struct report *r, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = add_line(r, &r->warnings, &r->n_warnings, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 void report_finish(struct report *r)
@@ -262,6 +286,8 @@ int report_text(const struct report *r, struct buf *b)
 		         r->dns.count_b);
 		rc = source_line(b, "dns", &r->dns, tmp);
 	}
+	for (size_t i = 0; i < r->n_warnings && rc == 0; i++)
+		rc = wrap(b, "warning: ", 9, r->warnings[i]);
 	for (size_t i = 0; i < r->n_notes && rc == 0; i++)
 		rc = wrap(b, "note: ", 6, r->notes[i]);
 	for (size_t i = 0; i < r->n_names && rc == 0; i++) {
@@ -527,6 +553,9 @@ int report_json(const struct report *r, struct buf *out)
 	arr = cJSON_AddArrayToObject(root, "notes");
 	for (size_t i = 0; arr != NULL && i < r->n_notes; i++)
 		cJSON_AddItemToArray(arr, cJSON_CreateString(r->notes[i]));
+	arr = cJSON_AddArrayToObject(root, "warnings");
+	for (size_t i = 0; arr != NULL && i < r->n_warnings; i++)
+		cJSON_AddItemToArray(arr, cJSON_CreateString(r->warnings[i]));
 	text = cJSON_Print(root);
 	if (text != NULL) {
 		rc = buf_puts(out, text);

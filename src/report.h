@@ -54,6 +54,8 @@ struct report {
 	size_t n_names;
 	const char **notes; /* what this view could not judge, e.g. on a worker */
 	size_t n_notes;
+	const char **warnings; /* how esra is configured unsafely, e.g. TLS not verified */
+	size_t n_warnings;
 	enum severity status;
 };
 
@@ -62,6 +64,9 @@ void report_free(struct report *r);
 /* Strings for actions/names/notes are copied into the findings pool. */
 int report_add_action(struct report *r, const struct report_action *a) ESRA_WUR;
 int report_add_note(struct report *r, const char *fmt, ...) ESRA_PRINTF(2, 3) ESRA_WUR;
+/* A warning about esra's own configuration: text "warning: ..." lines, JSON "warnings";
+ * it does not change the status (it is no finding). */
+int report_add_warning(struct report *r, const char *fmt, ...) ESRA_PRINTF(2, 3) ESRA_WUR;
 /* Recompute status: worst of findings (critical > unknown > warning > ok). */
 void report_finish(struct report *r);
 

@@ -197,10 +197,16 @@ int main(int argc, char **argv)
 		model_sw_free(v);
 		docker_free(d);
 	} else if (strcmp(argv[optind], "eureka") == 0) {
-		struct eureka_opts o = {(const char *const *)cfg.eureka.urls.v, cfg.eureka.urls.n,
+		struct eureka_opts o = {(const char *const *)cfg.eureka.urls.v,
+		                        cfg.eureka.urls.n,
 		                        cfg.eureka.format == CFG_FORMAT_XML ? EUREKA_XML
 		                                                            : EUREKA_JSON,
-		                        cfg.eureka.timeout_ms, 0};
+		                        cfg.eureka.timeout_ms,
+		                        0,
+		                        !cfg.eureka.tls_verify,
+		                        cfg.eureka.ca_file[0] ? cfg.eureka.ca_file : NULL,
+		                        cfg.eureka.cert_file[0] ? cfg.eureka.cert_file : NULL,
+		                        cfg.eureka.key_file[0] ? cfg.eureka.key_file : NULL};
 		struct eureka *e = eureka_new(&o, &err);
 		struct eu_registry *r = NULL;
 		size_t peer;

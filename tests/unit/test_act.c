@@ -359,7 +359,7 @@ static void test_act_unwritable_audit_log_sends_nothing(void **state)
 	struct report rep;
 	struct esra_err err;
 	const char *urls[] = {"http://127.0.0.1:1/eureka/"};
-	struct eureka_opts eo = {urls, 1, EUREKA_JSON, 500, 0};
+	struct eureka_opts eo = {urls, 1, EUREKA_JSON, 500, 0, false, NULL, NULL, NULL};
 	struct act_exec ex;
 
 	(void)state;

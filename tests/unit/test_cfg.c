@@ -1,5 +1,6 @@
 /* test_cfg.c: configuration defaults, file parsing, environment overrides and errors. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cfg.h"
@@ -17,6 +18,10 @@ static void test_cfg_defaults_match_spec(void **state)
 	assert_string_equal(c.eureka.urls.v[0], "http://eureka:8761/eureka/");
 	assert_int_equal(c.eureka.format, CFG_FORMAT_JSON);
 	assert_int_equal(c.eureka.timeout_ms, 5000);
+	assert_true(c.eureka.tls_verify); /* verified unless set false */
+	assert_string_equal(c.eureka.ca_file, "");
+	assert_string_equal(c.eureka.cert_file, "");
+	assert_string_equal(c.eureka.key_file, "");
 	assert_string_equal(c.docker.host, "unix:///var/run/docker.sock");
 	assert_false(c.docker.tls_verify);
 	assert_string_equal(c.dns.server, "127.0.0.11");
@@ -219,6 +224,56 @@ static void test_cfg_bad_values_are_rejected(void **state)
 	buf_free(&all);
 }
 
+/* The Eureka TLS files are read once at load (a missing file is a config error naming the key,
+ * not a failed request later); a client certificate needs its key and the other way round. */
+static void test_cfg_eureka_tls_keys(void **state)
+{
+	char dir[] = "/tmp/esra-cfg-tls-XXXXXX", text[1024], ca[64], crt[64], key[64];
+	const char *env[] = {NULL};
+	struct esra_config c;
+	struct esra_err err;
+	struct buf all;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(ca, sizeof(ca), "%s/ca.pem", dir);
+	snprintf(crt, sizeof(crt), "%s/c.pem", dir);
+	snprintf(key, sizeof(key), "%s/k.pem", dir);
+	for (int i = 0; i < 3; i++) {
+		assert_non_null(f = fopen(i == 0 ? ca : i == 1 ? crt : key, "w"));
+		fclose(f);
+	}
+	snprintf(text, sizeof(text),
+	         "eureka = { urls = [\"https://e:8761/eureka/\"]; tls_verify = false;\n"
+	         "  ca_file = \"%s\"; cert_file = \"%s\"; key_file = \"%s\"; };\n",
+	         ca, crt, key);
+	assert_int_equal(cfg_load_string(&c, text, "t.conf", env, NULL, &err), ESRA_OK);
+	assert_false(c.eureka.tls_verify);
+	assert_string_equal(c.eureka.ca_file, ca);
+	assert_string_equal(c.eureka.cert_file, crt);
+	assert_string_equal(c.eureka.key_file, key);
+	cfg_free(&c);
+
+	/* a certificate without its key, and a CA file that is not there */
+	snprintf(text, sizeof(text),
+	         "eureka = { ca_file = \"%s/none.pem\"; cert_file = \"%s\"; };\n", dir, crt);
+	buf_init(&all, 0);
+	assert_int_equal(cfg_load_string(&c, text, "t.conf", env, &all, &err), ESRA_ECONFIG);
+	assert_non_null(strstr(all.data, "t.conf: eureka.ca_file: \""));
+	assert_non_null(strstr(all.data, "none.pem\" cannot be read: No such file"));
+	assert_non_null(strstr(all.data, "t.conf: eureka.key_file: eureka.cert_file and "
+	                                 "eureka.key_file go together"));
+	buf_free(&all);
+	/* a key without its certificate */
+	snprintf(text, sizeof(text), "eureka = { key_file = \"%s\"; };\n", key);
+	assert_int_equal(cfg_load_string(&c, text, "t.conf", env, NULL, &err), ESRA_ECONFIG);
+	assert_non_null(strstr(err.msg, "t.conf: eureka.cert_file: eureka.cert_file and"));
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(remove(i == 0 ? ca : i == 1 ? crt : key), 0);
+	assert_int_equal(remove(dir), 0);
+}
+
 static void test_cfg_shipped_file_documents_the_defaults(void **state)
 {
 	struct esra_config shipped, defaults;
@@ -255,6 +310,7 @@ int main(void)
 	    cmocka_unit_test(test_cfg_environment_overrides_file),
 	    cmocka_unit_test(test_cfg_dump_redacts_credentials),
 	    cmocka_unit_test(test_cfg_bad_values_are_rejected),
+	    cmocka_unit_test(test_cfg_eureka_tls_keys),
 	    cmocka_unit_test(test_cfg_shipped_file_documents_the_defaults),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
