@@ -214,6 +214,7 @@ struct docker *docker_new(const struct docker_opts *opts, struct esra_err *err)
 	ho.cert_file = d->cert[0] != '\0' ? d->cert : NULL;
 	ho.key_file = d->key[0] != '\0' ? d->key : NULL;
 	ho.max_body = opts->max_body != 0 ? opts->max_body : ESRA_MAX_DOCKER_BODY;
+	ho.get_only = true; /* esra only reads the Docker API: any other method is refused */
 	d->http = http_new(&ho, err);
 	if (d->http == NULL)
 		goto fail;
@@ -337,6 +338,30 @@ out:
 	http_resp_free(&resp);
 	return rc;
 }
+
+#ifdef ESRA_TESTING
+int docker_send(struct docker *d, const char *method, const char *path, long *status,
+                struct esra_err *err)
+{
+	struct buf url;
+	struct http_resp resp;
+	struct http_req req;
+	int rc;
+
+	buf_init(&url, 0);
+	http_resp_init(&resp);
+	memset(&req, 0, sizeof(req));
+	rc = buf_printf(&url, "%s%s", d->base, path);
+	req.method = method;
+	req.url = url.data;
+	if (rc == ESRA_OK)
+		rc = http_do(d->http, &req, &resp, err);
+	*status = resp.status;
+	buf_free(&url);
+	http_resp_free(&resp);
+	return rc;
+}
+#endif
 
 int docker_negotiate(struct docker *d, struct esra_err *err)
 {

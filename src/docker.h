@@ -1,7 +1,8 @@
 /* docker.h: reads the Docker Engine API (unix socket, or tcp:// with TLS client certs) into
  * a normalized sw_view: this node, the swarm's nodes, services, tasks, networks (with this
  * node's verbose service map) and local containers. On a worker the manager-only endpoints
- * answer 503: that makes a "worker view", not an error. Never logs.
+ * answer 503: that makes a "worker view", not an error. Never logs. Only ever sends GET: its
+ * HTTP handle refuses any other method, so no bug here can change the daemon's state.
  * Ownership: views returned through out-parameters belong to the caller (model_sw_free). */
 #ifndef ESRA_DOCKER_H
 #define ESRA_DOCKER_H
@@ -64,6 +65,10 @@ int docker_container_pid(struct docker *d, const char *name, pid_t *pid,
 /* The version docker_negotiate picks for a /version answer, into out (e.g. "1.41"). */
 int docker_pick_version(const char *json, size_t n, char *out, size_t outsz,
                         struct esra_err *err) ESRA_WUR;
+/* One request with any method through the reader's HTTP handle (which refuses all but GET:
+ * the test that esra cannot write to the Docker API); *status is the HTTP status, 0 none. */
+int docker_send(struct docker *d, const char *method, const char *path, long *status,
+                struct esra_err *err) ESRA_WUR;
 #endif
 
 #endif

@@ -165,6 +165,11 @@ int http_do(struct http *h, const struct http_req *req, struct http_resp *resp,
 	int rc = ESRA_OK;
 
 	esra_redact_url(req->url, where, sizeof(where));
+	if (h->opts.get_only && strcmp(method, "GET") != 0)
+		return esra_err_set(err, ESRA_EREFUSED,
+		                    "%s %s: refused: this client only sends GET (esra never writes "
+		                    "to this API)",
+		                    method, where);
 	memset(&x, 0, sizeof(x));
 	x.h = h;
 	x.req = req;

@@ -16,8 +16,9 @@ struct http_opts {
 	bool tls_verify;         /* verify the server's certificate and name (https://) against
 	                            ca_file, NULL = the system CA store */
 	const char *ca_file, *cert_file, *key_file; /* NULL = none; cert+key: mutual TLS */
-	size_t max_body;                            /* cap on a 2xx body; 0 = no cap */
-	const char *user_agent;                     /* NULL = "esra/VERSION" */
+	bool get_only;   /* refuse every method but GET (ESRA_EREFUSED), before any connection */
+	size_t max_body; /* cap on a 2xx body; 0 = no cap */
+	const char *user_agent; /* NULL = "esra/VERSION" */
 };
 
 /* A 2xx body is handed to the sink in pieces as it arrives; a non-zero return stops the
@@ -51,7 +52,8 @@ void http_resp_free(struct http_resp *r);
  * (the caller judges resp->status); ESRA_ECONNECT / ESRA_ETIMEOUT when there was none (a TLS
  * handshake or verification failure is ESRA_ECONNECT, the message says "TLS" and libcurl's
  * reason; the request, with any userinfo credential, is only sent after the handshake
- * verified the peer); ESRA_ETOOLARGE over max_body; or the sink's code. */
+ * verified the peer); ESRA_ETOOLARGE over max_body; ESRA_EREFUSED for a method other than
+ * GET on a get_only handle (nothing is sent); or the sink's code. */
 int http_do(struct http *h, const struct http_req *req, struct http_resp *resp,
             struct esra_err *err) ESRA_WUR;
 

@@ -1623,6 +1623,40 @@ static void test_docker_new_rejects_bad_hosts(void **state)
 	rmdir(dir);
 }
 
+/* esra only reads the Docker API, by construction: the reader's HTTP handle refuses every
+ * other method before connecting (a read-only bind mount of the socket would not stop a
+ * POST: the daemon takes it), and the same handle still reads. */
+static void test_docker_http_handle_sends_only_get(void **state)
+{
+	static const char *const methods[] = {"POST", "PUT", "DELETE", "PATCH", "HEAD", "get"};
+	struct srv s;
+	struct docker *d;
+	struct esra_err err;
+	long status;
+
+	(void)state;
+	srv_init(&s);
+	srv_start(&s, true, NULL, NULL, NULL);
+	d = client(&s, "http", 2000);
+	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
+		status = -1;
+		assert_int_equal(docker_send(d, methods[i], "/v1.41/volumes/create", &status, &err),
+		                 ESRA_EREFUSED);
+		assert_int_equal(status, 0);
+		assert_non_null(strstr(err.msg, methods[i]));
+		assert_non_null(strstr(err.msg, "refused: this client only sends GET"));
+	}
+	pthread_mutex_lock(&s.mu);
+	assert_int_equal(s.connections, 0);
+	assert_string_equal(s.log, "");
+	pthread_mutex_unlock(&s.mu);
+	assert_int_equal(docker_send(d, "GET", "/version", &status, &err), ESRA_OK);
+	assert_int_equal(status, 200);
+	assert_true(logged(&s, "GET /version\n"));
+	docker_free(d);
+	srv_stop(&s);
+}
+
 /* ---------------------------------------------------------------- TLS */
 
 static int sh(const char *cmd)
@@ -1833,6 +1867,7 @@ int main(void)
 	    cmocka_unit_test(test_docker_read_over_a_unix_socket),
 	    cmocka_unit_test(test_docker_container_pid),
 	    cmocka_unit_test(test_docker_new_rejects_bad_hosts),
+	    cmocka_unit_test(test_docker_http_handle_sends_only_get),
 	    cmocka_unit_test(test_docker_read_over_tls_with_client_certificates),
 	};
 	return cmocka_run_group_tests(tests, load_payloads, free_payloads);
