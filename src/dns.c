@@ -96,11 +96,13 @@ static ares_socket_t sock_open(int af, int type, int proto, void *ud)
 	const struct plan *p = ud;
 	int fd = socket(af, type | SOCK_NONBLOCK | SOCK_CLOEXEC, proto), one = 1;
 
-	if (fd >= 0 && type == SOCK_STREAM)
+	if (fd < 0)
+		return ARES_SOCKET_BAD;
+	if (type == SOCK_STREAM)
 		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	if (fd >= 0 && type == SOCK_DGRAM)
+	if (type == SOCK_DGRAM)
 		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &p->rcvbuf, sizeof(p->rcvbuf));
-	return fd < 0 ? ARES_SOCKET_BAD : fd;
+	return fd;
 }
 
 static int sock_close(ares_socket_t fd, void *ud)

@@ -387,7 +387,6 @@ static int build_checks_manager(struct recon *r)
 		s = &v->services[t->service];
 		if (s->name == NULL)
 			continue;
-		ti = hmap_get(r->check_by_name, s->name);
 		{
 			char tn[ESRA_MAX_STRING];
 			snprintf(tn, sizeof(tn), "tasks.%s", s->name);

@@ -130,7 +130,6 @@ static int wrap(struct buf *b, const char *first, size_t rest, const char *text)
 		if (words_on_line && col + 1 + len > WIDTH) {
 			rc = buf_printf(b, "\n%*s", (int)rest, "");
 			col = rest;
-			words_on_line = false;
 		} else if (words_on_line) {
 			rc = buf_puts(b, " ");
 			col++;

@@ -388,7 +388,8 @@ size_t fakedns_gen_ips(const char *name, uint32_t *ips, size_t cap)
 	if (len >= sizeof(low) || cap < 2)
 		return 0;
 	lower_copy(low, name, len);
-	if ((tasks = strncmp(p, "tasks.", 6) == 0))
+	tasks = strncmp(p, "tasks.", 6) == 0;
+	if (tasks)
 		p += 6;
 	if (strncmp(p, "svc", 3) != 0 || ulong_parse(p + 3, 65535, &n) != 0 ||
 	    (p[3] == '0' && p[4] != '\0'))

@@ -180,20 +180,21 @@ static void test_report_status_worst_wins_critical_over_unknown(void **state)
 	assert_int_equal(report_init(&r, "check"), 0);
 	report_finish(&r);
 	assert_int_equal(r.status, SEV_OK);
-	f = finding_add(&r.findings, FK_UNREGISTERED_SERVICE);
+	assert_non_null(finding_add(&r.findings, FK_UNREGISTERED_SERVICE));
 	report_finish(&r);
 	assert_int_equal(r.status, SEV_OK); /* info is ok */
 	assert_int_equal(finding_exit_code(r.status), 0);
-	f = finding_add(&r.findings, FK_REPLICA_DRIFT);
+	assert_non_null(finding_add(&r.findings, FK_REPLICA_DRIFT));
 	report_finish(&r);
 	assert_int_equal(finding_exit_code(r.status), 1);
 	f = finding_add(&r.findings, FK_SOURCE_ERROR);
+	assert_non_null(f);
 	f->source = "eureka";
 	report_finish(&r);
 	assert_int_equal(r.status, SEV_UNKNOWN);
 	assert_int_equal(finding_exit_code(r.status), 3);
 	/* a poisoned name seen while Eureka is down is still critical */
-	f = finding_add(&r.findings, FK_POISONED_NAME);
+	assert_non_null(finding_add(&r.findings, FK_POISONED_NAME));
 	report_finish(&r);
 	assert_int_equal(r.status, SEV_CRITICAL);
 	assert_int_equal(finding_exit_code(r.status), 2);
