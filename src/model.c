@@ -581,13 +581,13 @@ const struct dns_answer *model_dns_find(const struct dns_view *v, const char *na
 				hmap_free(m->index);
 				m->index = NULL;
 			}
-		if (m->index == NULL) /* out of memory: scan */
+		if (m->index == NULL) { /* out of memory: scan */
 			for (i = 0; i < v->n; i++)
 				if (v->ans[i].name != NULL &&
 				    esra_strcasecmp(v->ans[i].name, name) == 0)
 					return &v->ans[i];
-		if (m->index == NULL)
 			return NULL;
+		}
 	}
 	i = hmap_get(v->index, name);
 	return i == MODEL_NONE ? NULL : &v->ans[i];
