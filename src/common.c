@@ -78,6 +78,8 @@ const char *esra_strerror(int code)
 		return "I/O error";
 	case ESRA_EREFUSED:
 		return "refused by a safety rule";
+	case ESRA_ESTOPPED:
+		return "stopped";
 	}
 	return "unknown error";
 }

@@ -39,6 +39,7 @@ enum esra_status {
 	ESRA_EDNS = -13,        /* DNS could not be asked at all */
 	ESRA_EIO = -14,         /* a local file or system call failed */
 	ESRA_EREFUSED = -15,    /* a safety rule refused an action */
+	ESRA_ESTOPPED = -16,    /* the caller asked to stop (SIGTERM in watch) */
 };
 
 /* The error record: a code plus a message naming its source. Callers own it (usually on the

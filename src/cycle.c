@@ -365,6 +365,12 @@ static int gather_dns(struct cycle *c, struct views *v, const char *const *names
 	t0 = esra_mono_ms();
 	rc = dns_resolve(&o, names, n, &v->dns, &e);
 	log_debug("dns: %lld ms, %zu names", (long long)(esra_mono_ms() - t0), n);
+	if (v->dns != NULL)
+		log_debug("dns: %zu queries, %zu retransmits, %zu lost; window %zu -> %zu "
+		          "(min %zu, max %zu), srtt %ld us",
+		          v->dns->queries, v->dns->retransmits, v->dns->lost, v->dns->window_start,
+		          v->dns->window_end, v->dns->window_min, v->dns->window_max,
+		          v->dns->srtt_us);
 	if (rc == ESRA_ENOMEM)
 		return rc;
 	if (rc != ESRA_OK) {

@@ -1,16 +1,29 @@
 /* dns.c: asks one DNS server for the A records of many names at once: c-ares for the wire,
- * poll for the loop, at most max_inflight queries out; retries and the TCP fallback are
- * decided here. Never logs, never asks any server but the given one (no resolv.conf, search
- * domains or /etc/hosts), never changes the caller's network namespace.
+ * poll for the loop, a congestion window on the queries out; retransmits, backoff and the TCP
+ * fallback are decided here. Never logs, never asks any server but the given one (no
+ * resolv.conf, search domains or /etc/hosts), never changes the caller's network namespace.
  *
- * Why retries are ours and not c-ares's: c-ares 1.18 doubles the timeout on every try
- * (timeout << try), so `tries = attempts` would not give timeout_ms per attempt. Each channel
- * therefore has tries = 1, and a send that times out or is refused is sent again here while
- * attempts remain. A truncated UDP answer (ARES_FLAG_IGNTC hands it to us) is asked again on
- * a second channel with ARES_FLAG_USEVC (TCP), so every message sent is counted in
- * dns_view.queries and the TCP send has the same per-attempt timeout. ARES_FLAG_NOCHECKRESP
- * makes a SERVFAIL or REFUSED an answer (c-ares would otherwise resend it to the only
- * server). A name occupies one in-flight slot from its first send to its result. */
+ * Why retransmits are ours and not c-ares's: c-ares 1.18 waits a fixed timeout per try and
+ * doubles it on every try (timeout << try), so one lost UDP packet would cost a whole
+ * timeout_ms. Here each name has a budget, timeout_ms x attempts from its first send; a send
+ * with no answer after a retransmit timeout measured from the server's round trips (a few
+ * times the smoothed RTT, at least RTO_FLOOR_US, doubled per loss of the same name, at most
+ * timeout_ms) is sent again, and the earlier send stays out: whichever answer comes first
+ * decides. Only a spent budget (or the batch's deadline) makes a name a timeout. c-ares
+ * channels therefore have tries = 1 and a timeout of the whole budget.
+ *
+ * The window (AIMD, as TCP does it): at most cwnd names have a send out; every answer grows
+ * cwnd (by one below ssthresh, by 1/cwnd above), a loss halves it once per round of sends
+ * (losses of sends made before the last halving do not halve again), never below CWND_MIN
+ * nor above max_inflight. Names sent again go before new ones. A server that drops queries
+ * when too many arrive at once (dnsmasq's socket buffer, swarm's forwarding cap) thus gets
+ * about as many as it can take, and a loss costs a round trip or so, not timeout_ms.
+ *
+ * A truncated UDP answer (ARES_FLAG_IGNTC hands it to us) is asked again on a second channel
+ * with ARES_FLAG_USEVC (TCP), in the same budget, so every message sent is counted in
+ * dns_view.queries. ARES_FLAG_NOCHECKRESP makes a SERVFAIL or REFUSED an answer (c-ares
+ * would otherwise resend it to the only server). A refused port (ICMP) spends one attempt.
+ * The stop flag is looked at every STOP_POLL_MS. */
 #include "dns.h"
 
 #include <ares.h>
@@ -27,6 +40,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hmap.h"
@@ -36,6 +50,15 @@
 
 #define MAX_ATTEMPTS   100
 #define MAX_TIMEOUT_MS 3600000L
+
+/* The retransmit timeout: max(RTO_FLOOR, 3 x srtt, srtt + 4 x rttvar), doubled per loss of
+ * the same name, never over timeout_ms; RTO_INITIAL (or timeout_ms if smaller) until a round
+ * trip was measured. The window starts at CWND_INITIAL and never goes below CWND_MIN. */
+#define RTO_FLOOR_US   30000
+#define RTO_INITIAL_US 250000
+#define CWND_INITIAL   32
+#define CWND_MIN       4
+#define STOP_POLL_MS   50 /* how often the stop flag is looked at while waiting */
 
 /* The checked options of one call. */
 struct plan {
@@ -47,31 +70,64 @@ struct plan {
 	size_t max_inflight;
 	int rcvbuf; /* SO_RCVBUF of the UDP socket: room for every answer in flight */
 	int64_t total_ms;
+	int64_t budget_ms;    /* patience per name: timeout_ms x attempts */
 	struct dns_view *out; /* the result, when resolve succeeds */
 };
 
 struct run;
+
+/* A name's life: QUEUED (never sent), OUT (a send awaits its answer: one window slot), LOST
+ * (its last send outlived the retransmit timeout: waits for a slot to be sent again; a late
+ * answer to any earlier send still counts), DONE. */
+enum jstate { J_QUEUED, J_OUT, J_LOST, J_DONE };
 
 /* One distinct name. */
 struct job {
 	struct run *run;
 	const char *name; /* the caller's string */
 	size_t slot;      /* the answer it fills: its first occurrence */
-	int tries_left;   /* sends left after the current one */
-	bool tcp;         /* answered truncated once: ask over TCP from now on */
+	enum jstate state;
+	bool tcp;          /* answered truncated once: ask over TCP from now on */
+	bool resent;       /* sent more than once: its round trip is ambiguous (Karn) */
+	bool in_lostq;     /* has an entry in run->lostq */
+	int refusals_left; /* sends left after refused ones */
+	unsigned losses;   /* sends deemed lost: the backoff exponent */
+	size_t act;        /* index in run->act while OUT or LOST */
+	uint64_t seq;      /* the run's send number at its last send */
+	int64_t sent_us;   /* its last send */
+	int64_t deadline_us;
 };
 
-/* One resolution: two channels and the jobs. Lives on the resolving thread's stack. */
+/* One resolution: two channels, the jobs and the congestion window. Lives on the resolving
+ * thread's stack. */
 struct run {
+	const struct plan *p;
 	ares_channel udp, tcp;
 	struct job *jobs;
-	size_t n_jobs, next, inflight, done, max_inflight;
-	int attempts;
-	bool pumping;  /* inside pump(): callbacks leave starting names to it */
-	bool stopping; /* past the deadline or tearing down: finish, never send again */
+	size_t n_jobs, next, done;
+	struct job **act; /* the OUT and LOST jobs */
+	size_t n_act;
+	size_t *lostq; /* ring of LOST jobs waiting to be sent again, oldest first */
+	size_t lq_head, lq_len;
+	size_t inflight; /* OUT jobs over UDP or TCP: what the window bounds */
+	double cwnd, ssthresh;
+	size_t cwnd_min, cwnd_max;
+	uint64_t seq, recover; /* sends numbered; losses of sends before recover were seen */
+	int64_t srtt_us, rttvar_us;
+	bool have_rtt;
+	int64_t budget_us;
+	bool stopping; /* past the deadline, stopped or tearing down: never send again */
 	bool nomem;
 	struct dns_view *view;
 };
+
+static int64_t mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
 
 /* ---------------------------------------------------------------- c-ares setup */
 
@@ -156,7 +212,7 @@ static int channel_new(ares_channel *ch, struct plan *p, bool tcp, struct esra_e
 	memset(&o, 0, sizeof(o));
 	o.flags = ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES | ARES_FLAG_IGNTC |
 	          ARES_FLAG_NOCHECKRESP | (tcp ? ARES_FLAG_USEVC : 0);
-	o.timeout = (int)p->opts->timeout_ms;
+	o.timeout = (int)p->budget_ms; /* c-ares gives up on a send only when the name would */
 	o.tries = 1;
 	o.ndots = 1;
 	o.servers = &p->server;
@@ -230,11 +286,129 @@ static enum dns_rc take_records(struct run *r, struct dns_answer *a, const unsig
 	return DNS_RC_OK;
 }
 
+/* ---------------------------------------------------------------- the window */
+
+static void act_add(struct run *r, struct job *j)
+{
+	j->act = r->n_act;
+	r->act[r->n_act++] = j;
+}
+
+static void act_remove(struct run *r, struct job *j)
+{
+	struct job *last = r->act[--r->n_act];
+
+	r->act[j->act] = last;
+	last->act = j->act;
+}
+
+static void lostq_push(struct run *r, struct job *j)
+{
+	if (j->in_lostq)
+		return; /* its entry is still there */
+	j->in_lostq = true;
+	r->lostq[(r->lq_head + r->lq_len++) % r->n_jobs] = (size_t)(j - r->jobs);
+}
+
+/* The oldest job still LOST, or NULL. */
+static struct job *lostq_pop(struct run *r)
+{
+	while (r->lq_len > 0) {
+		struct job *j = &r->jobs[r->lostq[r->lq_head]];
+
+		r->lq_head = (r->lq_head + 1) % r->n_jobs;
+		r->lq_len--;
+		j->in_lostq = false;
+		if (j->state == J_LOST)
+			return j;
+	}
+	return NULL;
+}
+
+static void window_note(struct run *r)
+{
+	size_t w = (size_t)r->cwnd;
+
+	if (w < r->view->window_min)
+		r->view->window_min = w;
+	if (w > r->view->window_max)
+		r->view->window_max = w;
+}
+
+/* The retransmit timeout of j's last send. */
+static int64_t rto_us(const struct run *r, const struct job *j)
+{
+	int64_t cap = (int64_t)r->p->opts->timeout_ms * 1000, rto;
+
+	if (!r->have_rtt) {
+		rto = RTO_INITIAL_US;
+	} else {
+		rto = r->srtt_us + 4 * r->rttvar_us;
+		if (rto < 3 * r->srtt_us)
+			rto = 3 * r->srtt_us;
+		if (rto < RTO_FLOOR_US)
+			rto = RTO_FLOOR_US;
+	}
+	for (unsigned i = 0; i < j->losses && rto < cap; i++)
+		rto *= 2;
+	return rto < cap ? rto : cap;
+}
+
+/* An answer over UDP came for j: a round trip measured (RFC 6298 smoothing) when it was sent
+ * once, and the window grows: by one per answer below ssthresh, by one per window above. */
+static void window_ack(struct run *r, const struct job *j, int64_t now)
+{
+	if (!j->resent) {
+		int64_t m = now - j->sent_us;
+
+		if (!r->have_rtt) {
+			r->srtt_us = m;
+			r->rttvar_us = m / 2;
+			r->have_rtt = true;
+		} else {
+			int64_t d = r->srtt_us > m ? r->srtt_us - m : m - r->srtt_us;
+
+			r->rttvar_us = (3 * r->rttvar_us + d) / 4;
+			r->srtt_us = (7 * r->srtt_us + m) / 8;
+		}
+	}
+	r->cwnd += r->cwnd < r->ssthresh ? 1.0 : 1.0 / r->cwnd;
+	if (r->cwnd > (double)r->cwnd_max)
+		r->cwnd = (double)r->cwnd_max;
+	window_note(r);
+}
+
+/* j's last send outlived its retransmit timeout: the name waits to be sent again, and the
+ * window halves, once for all the sends that were out when the first loss was seen. */
+static void window_lose(struct run *r, struct job *j)
+{
+	r->view->lost++;
+	j->losses++;
+	j->state = J_LOST;
+	r->inflight--;
+	lostq_push(r, j);
+	if (j->seq < r->recover)
+		return;
+	r->ssthresh = r->cwnd / 2;
+	if (r->ssthresh < (double)r->cwnd_min)
+		r->ssthresh = (double)r->cwnd_min;
+	r->cwnd = r->ssthresh;
+	r->recover = r->seq;
+	window_note(r);
+}
+
+/* ---------------------------------------------------------------- answers */
+
 static void finish(struct job *j, int status, const unsigned char *abuf, int alen)
 {
 	struct run *r = j->run;
 	struct dns_answer *a = &r->view->ans[j->slot];
 
+	if (j->state == J_OUT)
+		r->inflight--;
+	if (j->state == J_OUT || j->state == J_LOST)
+		act_remove(r, j);
+	j->state = J_DONE;
 	a->ips = NULL;
 	a->n_ips = 0;
 	a->ttl = -1;
@@ -254,9 +428,7 @@ static void finish(struct job *j, int status, const unsigned char *abuf, int ale
 	case ARES_EREFUSED:
 		a->rc = DNS_RC_REFUSED;
 		break;
-	case ARES_ETIMEOUT:
-	case ARES_ECANCELLED: /* the batch deadline passed */
-	case ARES_EDESTRUCTION:
+	case ARES_ETIMEOUT: /* the name's budget or the batch's deadline passed */
 		a->rc = DNS_RC_TIMEOUT;
 		break;
 	case ARES_ENOMEM:
@@ -268,59 +440,125 @@ static void finish(struct job *j, int status, const unsigned char *abuf, int ale
 		break; /* refused port, bad name, FORMERR, NOTIMP... */
 	}
 	r->done++;
-	r->inflight--;
 }
 
-static void pump(struct run *r);
 static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, int alen);
 
-static void ask(struct job *j)
+/* Send j (again) over its transport. The callback may run inside ares_query (a bad name, a
+ * socket that cannot be opened): every count is settled before. */
+static void ask(struct run *r, struct job *j, int64_t now)
 {
-	struct run *r = j->run;
-
+	if (j->state == J_QUEUED) {
+		j->deadline_us = now + r->budget_us;
+		act_add(r, j);
+	} else {
+		j->resent = true;
+		r->view->retransmits++;
+	}
+	j->state = J_OUT;
+	j->seq = r->seq++;
+	j->sent_us = now;
+	r->inflight++;
 	r->view->queries++;
 	ares_query(j->tcp ? r->tcp : r->udp, j->name, ns_c_in, ns_t_a, on_answer, j);
 }
 
-/* Called by c-ares, sometimes from inside ares_query itself (a bad name, a socket that cannot
- * be opened): resending here recurses at most `attempts` + 1 deep; starting new names is
- * left to pump, which does not recurse. */
+/* Called by c-ares for every send, including the ones a retransmit made redundant: the first
+ * answer decides, later ones are dropped. Timeouts are not c-ares's to decide (timers() is):
+ * its own come only when the name's budget is spent anyway. New sends are left to pump(). */
 static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 {
 	struct job *j = arg;
 	struct run *r = j->run;
 
 	(void)timeouts;
-	if (status == ARES_EBADNAME || status == ARES_EBADQUERY) {
-		r->view->queries--; /* refused before anything was sent */
-	} else if (!r->stopping && !j->tcp && abuf != NULL && alen >= HFIXEDSZ &&
-	           (abuf[2] & 0x02) != 0) {
-		j->tcp = true; /* truncated: the same attempt goes on over TCP */
-		ask(j);
+	if (r->stopping || j->state == J_DONE || j->state == J_QUEUED)
 		return;
-	} else if (!r->stopping && (status == ARES_ETIMEOUT || status == ARES_ECONNREFUSED) &&
-	           j->tries_left > 0) {
-		j->tries_left--;
-		ask(j);
+	switch (status) {
+	case ARES_ETIMEOUT:
+	case ARES_ECANCELLED:
+	case ARES_EDESTRUCTION:
+		return;
+	case ARES_EBADNAME:
+	case ARES_EBADQUERY:
+		r->view->queries--; /* refused before anything was sent */
+		finish(j, status, abuf, alen);
+		return;
+	case ARES_ECONNREFUSED:
+		/* Nothing listens: definite, so it spends an attempt, and is sent again at once. */
+		if (j->state != J_OUT)
+			return;
+		if (j->refusals_left-- > 0) {
+			j->state = J_LOST;
+			r->inflight--;
+			lostq_push(r, j);
+			return;
+		}
+		finish(j, status, abuf, alen);
+		return;
+	default:
+		break;
+	}
+	if (!j->tcp)
+		window_ack(r, j, mono_us());
+	if (!j->tcp && abuf != NULL && alen >= HFIXEDSZ && (abuf[2] & 0x02) != 0) {
+		/* Truncated: the same name goes on over TCP, keeping its deadline. */
+		if (j->state == J_LOST) {
+			j->state = J_OUT;
+			r->inflight++;
+		}
+		j->tcp = true;
+		j->seq = r->seq++;
+		r->view->queries++;
+		ares_query(r->tcp, j->name, ns_c_in, ns_t_a, on_answer, j);
 		return;
 	}
 	finish(j, status, abuf, alen);
-	pump(r);
 }
 
+/* Fill the window: names waiting to be sent again first, then new ones. */
 static void pump(struct run *r)
 {
-	if (r->pumping || r->stopping)
-		return;
-	r->pumping = true;
-	while (r->next < r->n_jobs && r->inflight < r->max_inflight) {
-		struct job *j = &r->jobs[r->next++];
+	int64_t now = mono_us();
 
-		j->tries_left = r->attempts - 1;
-		r->inflight++;
-		ask(j);
+	while (!r->stopping && (double)r->inflight < r->cwnd) {
+		struct job *j = lostq_pop(r);
+
+		if (j == NULL && r->next < r->n_jobs) {
+			j = &r->jobs[r->next++];
+			j->refusals_left = r->p->opts->attempts - 1;
+		}
+		if (j == NULL)
+			break;
+		ask(r, j, now);
 	}
-	r->pumping = false;
+}
+
+/* Budgets and retransmit timeouts at now; returns when the next one falls due. */
+static int64_t timers(struct run *r, int64_t now)
+{
+	int64_t next = INT64_MAX;
+
+	for (size_t i = 0; i < r->n_act;) {
+		struct job *j = r->act[i];
+
+		if (now >= j->deadline_us) {
+			finish(j, ARES_ETIMEOUT, NULL, 0); /* r->act[i] is another job now */
+			continue;
+		}
+		if (j->state == J_OUT && !j->tcp) {
+			int64_t due = j->sent_us + rto_us(r, j);
+
+			if (now >= due)
+				window_lose(r, j);
+			else if (due < next)
+				next = due;
+		}
+		if (j->deadline_us < next)
+			next = j->deadline_us;
+		i++;
+	}
+	return next;
 }
 
 /* ---------------------------------------------------------------- the loop */
@@ -359,31 +597,48 @@ static void watch(ares_channel ch, struct pollfd *pfd, ares_channel *owner, nfds
 static void expire(struct run *r)
 {
 	r->stopping = true;
-	ares_cancel(r->udp); /* calls back with ARES_ECANCELLED */
-	ares_cancel(r->tcp);
+	while (r->n_act > 0)
+		finish(r->act[0], ARES_ETIMEOUT, NULL, 0);
 	while (r->next < r->n_jobs) {
 		struct job *j = &r->jobs[r->next++];
 
-		r->inflight++;
 		finish(j, ARES_ETIMEOUT, NULL, 0);
 	}
+}
+
+static bool stopped(const struct plan *p)
+{
+	return p->opts->stop != NULL && *p->opts->stop != 0;
 }
 
 static int loop(struct run *r, const struct plan *p, struct esra_err *err)
 {
 	int64_t deadline = esra_mono_ms() + p->total_ms;
 
-	pump(r);
 	while (r->done < r->n_jobs) {
 		struct pollfd pfd[2 * ARES_GETSOCK_MAXNUM];
 		ares_channel owner[2 * ARES_GETSOCK_MAXNUM];
 		nfds_t nfds = 0;
-		int64_t now = esra_mono_ms(), wait_ms = deadline - now;
+		int64_t now_us, next_us, now = esra_mono_ms(), wait_ms = deadline - now;
 
+		if (stopped(p)) {
+			r->stopping = true;
+			return esra_err_set(err, ESRA_ESTOPPED, "dns %s: stopped", p->where);
+		}
 		if (wait_ms <= 0) {
 			expire(r);
 			break;
 		}
+		now_us = mono_us();
+		(void)timers(r, now_us); /* losses and spent budgets */
+		pump(r);
+		if (r->done == r->n_jobs)
+			break;
+		next_us = timers(r, now_us); /* nothing new falls due: when the next one does */
+		if (next_us != INT64_MAX && (next_us - now_us + 999) / 1000 < wait_ms)
+			wait_ms = (next_us - now_us + 999) / 1000;
+		if (p->opts->stop != NULL && wait_ms > STOP_POLL_MS)
+			wait_ms = STOP_POLL_MS;
 		watch(r->udp, pfd, owner, &nfds, &wait_ms);
 		watch(r->tcp, pfd, owner, &nfds, &wait_ms);
 		if (poll(pfd, nfds, (int)(wait_ms < 0 ? 0 : wait_ms)) < 0 && errno != EINTR)
@@ -399,10 +654,12 @@ static int loop(struct run *r, const struct plan *p, struct esra_err *err)
 			    (ev & (POLLIN | POLLERR | POLLHUP)) ? pfd[i].fd : ARES_SOCKET_BAD,
 			    (ev & (POLLOUT | POLLERR | POLLHUP)) ? pfd[i].fd : ARES_SOCKET_BAD);
 		}
-		/* Timeouts, whether or not a socket was ready. */
+		/* c-ares's own timeouts, whether or not a socket was ready. */
 		ares_process_fd(r->udp, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
 		ares_process_fd(r->tcp, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
 	}
+	r->view->window_end = (size_t)r->cwnd;
+	r->view->srtt_us = r->have_rtt ? r->srtt_us : -1;
 	return ESRA_OK;
 }
 
@@ -459,13 +716,22 @@ static int resolve(struct plan *p, struct esra_err *err)
 	int rc = ESRA_ENOMEM;
 
 	memset(&r, 0, sizeof(r));
-	r.attempts = p->opts->attempts;
-	r.max_inflight = p->max_inflight;
+	r.p = p;
+	r.cwnd_max = p->max_inflight;
+	r.cwnd_min = p->max_inflight < CWND_MIN ? p->max_inflight : CWND_MIN;
+	r.cwnd = (double)(p->max_inflight < CWND_INITIAL ? p->max_inflight : CWND_INITIAL);
+	r.ssthresh = (double)p->max_inflight;
+	r.budget_us = p->budget_ms * 1000;
 	if ((r.view = view_new(p)) == NULL)
 		goto out;
+	r.view->window_start = r.view->window_min = r.view->window_max = (size_t)r.cwnd;
+	r.view->window_end = (size_t)r.cwnd;
+	r.view->srtt_us = -1;
 	if (p->n > 0 && ((seen = hmap_new(p->n, true)) == NULL ||
 	                 (first = calloc(p->n, sizeof(*first))) == NULL ||
 	                 (r.jobs = calloc(p->n, sizeof(*r.jobs))) == NULL ||
+	                 (r.act = calloc(p->n, sizeof(*r.act))) == NULL ||
+	                 (r.lostq = calloc(p->n, sizeof(*r.lostq))) == NULL ||
 	                 plan_jobs(p, &r, seen, first) != ESRA_OK))
 		goto out;
 	if (r.n_jobs > 0 && ((rc = channel_new(&r.udp, p, false, err)) != ESRA_OK ||
@@ -484,14 +750,16 @@ static int resolve(struct plan *p, struct esra_err *err)
 out:
 	if (rc == ESRA_ENOMEM)
 		esra_err_set(err, ESRA_ENOMEM, "dns %s: out of memory", p->where);
-	/* Tearing down calls back whatever is still out (only after a failure) with
-	 * ARES_EDESTRUCTION, which writes into the view: it must still be alive then. */
+	/* Tearing down calls back whatever is still out (redundant sends, or everything after
+	 * a failure or a stop) with ARES_EDESTRUCTION: ignored, but the jobs must be alive. */
 	r.stopping = true;
 	if (r.udp != NULL)
 		ares_destroy(r.udp);
 	if (r.tcp != NULL)
 		ares_destroy(r.tcp);
 	free(r.jobs);
+	free(r.act);
+	free(r.lostq);
 	free(first);
 	hmap_free(seen);
 	if (rc == ESRA_OK)
@@ -565,6 +833,7 @@ static int plan_check(struct plan *p, const struct dns_opts *o, const char *cons
 	snprintf(p->where, sizeof(p->where), "%s:%d", ip4_format(ip, ipstr), o->port);
 	p->max_inflight = o->max_inflight ? o->max_inflight : ESRA_MAX_DNS_INFLIGHT;
 	p->rcvbuf = (int)(p->max_inflight < 64 ? 64 : p->max_inflight) * 4096;
+	p->budget_ms = (int64_t)o->attempts * o->timeout_ms;
 	p->total_ms = o->total_ms ? o->total_ms : (int64_t)(o->attempts + 1) * o->timeout_ms;
 	return ESRA_OK;
 }

@@ -6,6 +6,7 @@
 #ifndef ESRA_DNS_H
 #define ESRA_DNS_H
 
+#include <signal.h>
 #include <sys/types.h>
 
 #include "common.h"
@@ -14,12 +15,18 @@
 struct dns_opts {
 	const char *server; /* IPv4 literal */
 	int port;
-	long timeout_ms;     /* per attempt (over TCP too, after a truncated answer) */
-	int attempts;        /* sends per name when no answer comes (timeout, refused) */
-	size_t max_inflight; /* 0 = ESRA_MAX_DNS_INFLIGHT; more is ESRA_EINVAL */
+	long timeout_ms;     /* with attempts: a name's patience is timeout_ms x attempts from */
+	int attempts;        /* its first send; within it, unanswered sends are sent again after
+	                      * a retransmit timeout measured from the server's round trips
+	                      * (backing off, never over timeout_ms); a refused port spends one
+	                      * of attempts. TCP after a truncated answer is in the same budget. */
+	size_t max_inflight; /* the window's ceiling; 0 = ESRA_MAX_DNS_INFLIGHT; more is
+	                      * ESRA_EINVAL */
 	const char *netns;   /* NULL/"" = esra's own; else a path like /proc/PID/ns/net */
 	long total_ms;       /* the whole batch; 0 = (attempts + 1) x timeout_ms. Names not
 	                      * answered by then (or never sent) are DNS_RC_TIMEOUT. */
+	const volatile sig_atomic_t *stop; /* NULL, or: non-zero ends the batch within 50 ms
+	                                    * (ESRA_ESTOPPED, no view) */
 };
 
 /* Resolve names[0..n) (duplicates allowed, case-insensitively asked once each). *out gets
@@ -29,8 +36,8 @@ struct dns_opts {
  * smallest TTL; at most ESRA_MAX_DNS_IPS records, more is DNS_RC_ERROR for that name.
  * Fails only when DNS cannot be asked at all: a bad option (ESRA_EINVAL naming it), a
  * namespace that cannot be entered or a c-ares failure (ESRA_EDNS naming the path or the
- * server), ESRA_ENOMEM; per-name failures are in the answers. c-ares is initialised once per
- * process here (pthread_once); callers need not call ares_library_init. */
+ * server), ESRA_ENOMEM, a stop (ESRA_ESTOPPED); per-name failures are in the answers. c-ares is
+ * initialised once per process here (pthread_once); callers need not call ares_library_init. */
 int dns_resolve(const struct dns_opts *opts, const char *const *names, size_t n,
                 struct dns_view **out, struct esra_err *err) ESRA_WUR;
 

@@ -285,7 +285,11 @@ struct dns_view {
 	const char *netns;      /* namespace asked from, NULL = esra's own */
 	struct dns_answer *ans; /* in the order the names were given */
 	size_t n;
-	size_t queries;     /* queries sent, retries included */
+	size_t queries;     /* queries sent, retransmits and TCP included */
+	size_t retransmits; /* sends of a name already sent (after a loss or a refusal) */
+	size_t lost;        /* sends no answer came for within the retransmit timeout */
+	size_t window_start, window_min, window_max, window_end; /* the congestion window */
+	long srtt_us;       /* the smoothed round trip at the end, -1 when none was measured */
 	struct hmap *index; /* name -> answer, built by the first model_dns_find */
 };
 

@@ -123,8 +123,10 @@ int main(int argc, char **argv)
 		}
 		ms = (double)(esra_mono_ms() - t0);
 		bad = check(v);
-		printf("run %d: %.0f ms, %zu queries, %zu wrong answers\n", r + 1, ms, v->queries,
-		       bad);
+		printf("run %d: %.0f ms, %zu queries, %zu retransmits, %zu lost, window %zu -> %zu "
+		       "(max %zu), srtt %ld us, %zu wrong answers\n",
+		       r + 1, ms, v->queries, v->retransmits, v->lost, v->window_start,
+		       v->window_end, v->window_max, v->srtt_us, bad);
 		if (bad != 0)
 			rc = 1;
 		sum += ms;

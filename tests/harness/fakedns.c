@@ -78,6 +78,9 @@ struct fakedns {
 	unsigned long total[2];
 	unsigned long max_out;
 	int delay_ms;
+	unsigned loss_permille;
+	unsigned long capacity, dropped;
+	uint64_t rng;
 
 	/* serving thread only */
 	struct conn conns[MAX_CONNS];
@@ -571,6 +574,7 @@ static void answer(struct fakedns *s, const unsigned char *q, size_t len, bool t
 	size_t n = respond(s, q, len, tcp, out, sizeof(s->out) - 2);
 	struct held *h;
 	int delay;
+	bool drop = false;
 
 	if (n == 0)
 		return;
@@ -581,7 +585,17 @@ static void answer(struct fakedns *s, const unsigned char *q, size_t len, bool t
 	}
 	pthread_mutex_lock(&s->mu);
 	delay = s->delay_ms;
+	if (!tcp && s->loss_permille > 0) {
+		s->rng = s->rng * 6364136223846793005ULL + 1442695040888963407ULL;
+		drop = (s->rng >> 33) % 1000 < s->loss_permille;
+	}
+	if (!tcp && delay > 0 && s->capacity > 0 && s->n_held >= s->capacity)
+		drop = true;
+	if (drop)
+		s->dropped++;
 	pthread_mutex_unlock(&s->mu);
+	if (drop)
+		return;
 	if (delay <= 0) {
 		send_now(s, tcp, from, conn_id, s->out, n);
 		return;
@@ -862,6 +876,31 @@ void fakedns_set_delay(struct fakedns *s, int ms)
 	pthread_mutex_unlock(&s->mu);
 }
 
+void fakedns_set_loss(struct fakedns *s, unsigned permille)
+{
+	pthread_mutex_lock(&s->mu);
+	s->loss_permille = permille > 1000 ? 1000 : permille;
+	s->rng = 0x9e3779b97f4a7c15ULL;
+	pthread_mutex_unlock(&s->mu);
+}
+
+void fakedns_set_capacity(struct fakedns *s, unsigned long capacity)
+{
+	pthread_mutex_lock(&s->mu);
+	s->capacity = capacity;
+	pthread_mutex_unlock(&s->mu);
+}
+
+unsigned long fakedns_dropped(struct fakedns *s)
+{
+	unsigned long n;
+
+	pthread_mutex_lock(&s->mu);
+	n = s->dropped;
+	pthread_mutex_unlock(&s->mu);
+	return n;
+}
+
 /* ---------------------------------------------------------------- counts */
 
 unsigned long fakedns_count(struct fakedns *s, const char *name, enum fakedns_transport t)
@@ -916,6 +955,7 @@ void fakedns_reset_counts(struct fakedns *s)
 	s->n_ctr = s->cap_ctr = 0;
 	s->total[0] = s->total[1] = 0;
 	s->max_out = 0;
+	s->dropped = 0;
 	pthread_mutex_unlock(&s->mu);
 }
 

@@ -42,6 +42,14 @@ int fakedns_load(struct fakedns *s, const char *path, char *err, size_t errsz);
  * number of queries held at once is the client's number in flight (fakedns_max_outstanding). */
 void fakedns_set_delay(struct fakedns *s, int ms);
 
+/* Congestion, over UDP: drop permille of the queries received (0..1000, chosen by a fixed
+ * pseudo-random sequence, so a run is repeatable), and, with a delay, drop every query that
+ * arrives while capacity answers are held (0 = no limit), as a server with a full queue
+ * does. Dropped queries are counted as received, and in fakedns_dropped. */
+void fakedns_set_loss(struct fakedns *s, unsigned permille);
+void fakedns_set_capacity(struct fakedns *s, unsigned long capacity);
+unsigned long fakedns_dropped(struct fakedns *s);
+
 /* Queries received for name (any case) over transport, and in total. */
 unsigned long fakedns_count(struct fakedns *s, const char *name, enum fakedns_transport t);
 unsigned long fakedns_total(struct fakedns *s, enum fakedns_transport t);

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -161,12 +162,22 @@ static void test_dns_nxdomain_nodata_servfail_refused_timeout_stay_distinct(void
 		assert_int_equal(v->ans[i].n_ips, 0);
 		assert_null(v->ans[i].ips);
 		assert_int_equal(v->ans[i].ttl, -1);
-		/* A SERVFAIL or REFUSED is an answer, asked once, not resent as a server fault. */
-		assert_int_equal(fakedns_count(s, names[i], FAKEDNS_ANY), 1);
+		/* A SERVFAIL or REFUSED is an answer, asked once, not resent as a server fault;
+		 * the silent name is sent again (the others' round trips set its retransmit
+		 * timeout, well under its 200 ms budget), with backoff. */
+		if (i == 4) {
+			unsigned long k = fakedns_count(s, names[i], FAKEDNS_ANY);
+
+			if (k < 2 || k > 4)
+				fail_msg("drop.test sent %lu times, want 2..4", k);
+		} else {
+			assert_int_equal(fakedns_count(s, names[i], FAKEDNS_ANY), 1);
+		}
 	}
 	assert_true(model_dns_rc_definite(v->ans[1].rc));
 	assert_false(model_dns_rc_definite(v->ans[2].rc));
-	assert_int_equal(v->queries, 6);
+	assert_int_equal(v->queries, 5 + fakedns_count(s, "drop.test", FAKEDNS_ANY));
+	assert_int_equal(v->retransmits, fakedns_count(s, "drop.test", FAKEDNS_ANY) - 1);
 	model_dns_free(v);
 }
 
@@ -248,10 +259,162 @@ static void test_dns_4000_names_resolve_with_at_most_64_in_flight(void **state)
 	assert_int_equal(fakedns_total(s, FAKEDNS_TCP), 0);
 	assert_true(fakedns_max_outstanding(s) <= 64);
 	assert_true(fakedns_max_outstanding(s) >= 32); /* and they really were concurrent */
+	assert_int_equal(v->lost, 0);
+	assert_int_equal(v->retransmits, 0);
+	assert_int_equal(v->window_min, v->window_start); /* nothing lost: it only grew */
+	assert_int_equal(v->window_max, 64);
 	model_dns_free(v);
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
+}
+
+/* svc0, tasks.svc0, svc1, ... : 2 x count names of the generated family. */
+static char **gen_names(size_t count)
+{
+	char **names = calloc(2 * count, sizeof(*names));
+
+	assert_non_null(names);
+	for (size_t i = 0; i < count; i++) {
+		assert_true(asprintf(&names[2 * i], "svc%zu", i) > 0);
+		assert_true(asprintf(&names[2 * i + 1], "tasks.svc%zu", i) > 0);
+	}
+	return names;
+}
+
+static void free_names(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+/* Every name answered, with the family's records. */
+static void expect_gen_answers(const struct dns_view *v, char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct dns_answer *a = &v->ans[i];
+		uint32_t want[2];
+		size_t k = fakedns_gen_ips(names[i], want, 2);
+
+		if (a->rc != DNS_RC_OK)
+			fail_msg("%s: %s", names[i], model_dns_rc_name(a->rc));
+		assert_int_equal(a->n_ips, k);
+		assert_int_equal(a->ips[0], k == 1 ? want[0] : want[1]);
+	}
+}
+
+static void test_dns_lost_queries_are_sent_again_after_a_round_trip_not_a_timeout(void **state)
+{
+	struct fakedns *s = *state;
+	struct dns_opts o = opts_for(s);
+	const size_t n = 4000;
+	char **names = gen_names(n / 2);
+	struct dns_view *v;
+	int64_t t0, ms;
+
+	/* One query in ten dropped: the old reader paid timeout_ms (2 s) per loss. */
+	o.timeout_ms = 2000;
+	o.attempts = 2;
+	fakedns_reset_counts(s);
+	fakedns_set_loss(s, 100);
+	t0 = esra_mono_ms();
+	v = resolve_ok(&o, (const char *const *)names, n);
+	ms = esra_mono_ms() - t0;
+	fakedns_set_loss(s, 0);
+	expect_gen_answers(v, names, n);
+	assert_true(fakedns_dropped(s) >= 200);
+	assert_true(v->lost >= fakedns_dropped(s) / 2); /* each drop is a loss, or answered late */
+	assert_true(v->retransmits >= fakedns_dropped(s));
+	assert_int_equal(v->queries, n + v->retransmits);
+	assert_int_equal(v->queries, fakedns_total(s, FAKEDNS_UDP));
+	assert_true(v->window_min < v->window_start); /* losses shrank the window */
+	if (ms >= 1000)
+		fail_msg("took %lld ms: a loss should cost a round trip, not half a timeout",
+		         (long long)ms);
+	model_dns_free(v);
+	free_names(names, n);
+}
+
+static void
+test_dns_a_server_that_drops_when_too_many_are_in_flight_answers_every_name(void **state)
+{
+	struct fakedns *s = *state;
+	struct dns_opts o = opts_for(s);
+	const size_t n = 4000;
+	char **names = gen_names(n / 2);
+	struct dns_view *v;
+	int64_t t0, ms;
+
+	/* Answers held 2 ms; a query arriving while 40 are held is dropped. */
+	o.timeout_ms = 2000;
+	o.max_inflight = 256;
+	fakedns_reset_counts(s);
+	fakedns_set_delay(s, 2);
+	fakedns_set_capacity(s, 40);
+	t0 = esra_mono_ms();
+	v = resolve_ok(&o, (const char *const *)names, n);
+	ms = esra_mono_ms() - t0;
+	fakedns_set_capacity(s, 0);
+	fakedns_set_delay(s, 0);
+	expect_gen_answers(v, names, n);
+	assert_true(fakedns_dropped(s) > 0);
+	assert_true(v->lost > 0);
+	assert_true(v->window_max > 40);            /* it grew past what the server takes */
+	assert_true(v->window_end < v->window_max); /* and the losses brought it down */
+	assert_true(v->window_end <= 2 * 40);       /* to about what the server takes */
+	assert_true(v->srtt_us >= 2000);            /* the held answers were measured */
+	assert_true(fakedns_max_outstanding(s) <= 40);
+	if (ms >= 2000)
+		fail_msg("took %lld ms, more than one timeout", (long long)ms);
+	model_dns_free(v);
+	free_names(names, n);
+}
+
+struct stopper {
+	volatile sig_atomic_t flag;
+	int after_ms;
+};
+
+static void *stop_later(void *arg)
+{
+	struct stopper *st = arg;
+
+	usleep((useconds_t)st->after_ms * 1000);
+	st->flag = 1;
+	return NULL;
+}
+
+static void test_dns_stop_flag_ends_the_batch_at_once_without_a_view(void **state)
+{
+	struct fakedns *s = *state;
+	struct dns_opts o = opts_for(s);
+	struct stopper st = {0, 100};
+	const char *names[N_DEAD];
+	char buf[N_DEAD][16];
+	struct dns_view *v = (struct dns_view *)&v;
+	struct esra_err err;
+	pthread_t t;
+	int64_t t0, ms;
+	int rc;
+
+	for (int i = 0; i < N_DEAD; i++) {
+		snprintf(buf[i], sizeof(buf[i]), "dead%d.test", i);
+		names[i] = buf[i];
+	}
+	o.timeout_ms = 5000;
+	o.stop = &st.flag;
+	esra_err_clear(&err);
+	assert_int_equal(pthread_create(&t, NULL, stop_later, &st), 0);
+	t0 = esra_mono_ms();
+	rc = dns_resolve(&o, names, N_DEAD, &v, &err);
+	ms = esra_mono_ms() - t0;
+	pthread_join(t, NULL);
+	assert_int_equal(rc, ESRA_ESTOPPED);
+	assert_null(v);
+	assert_non_null(strstr(err.msg, "stopped"));
+	if (ms < 90 || ms > 600)
+		fail_msg("stopped after %lld ms, want about 100", (long long)ms);
 }
 
 static void test_dns_duplicate_names_are_asked_once_and_answered_for_each(void **state)
@@ -280,13 +443,15 @@ static void test_dns_duplicate_names_are_asked_once_and_answered_for_each(void *
 	model_dns_free(v);
 }
 
-static void test_dns_unanswered_name_is_sent_exactly_attempts_times(void **state)
+static void test_dns_unanswered_name_alone_is_sent_once_per_timeout_ms(void **state)
 {
 	struct fakedns *s = *state;
 	struct dns_opts o = opts_for(s);
 	const char *names[] = {"attempts.test"};
 	struct dns_view *v;
 
+	/* No round trip measured: the retransmit timeout is timeout_ms, so a budget of
+	 * 3 x 100 ms is three sends, as dns.attempts always meant. */
 	o.timeout_ms = 100;
 	o.attempts = 3;
 	fakedns_reset_counts(s);
@@ -637,8 +802,12 @@ int main(void)
 	    cmocka_unit_test(test_dns_truncated_udp_answer_is_asked_again_over_tcp),
 	    cmocka_unit_test(test_dns_more_records_than_the_cap_is_an_error_not_a_cut_list),
 	    cmocka_unit_test(test_dns_4000_names_resolve_with_at_most_64_in_flight),
+	    cmocka_unit_test(test_dns_lost_queries_are_sent_again_after_a_round_trip_not_a_timeout),
+	    cmocka_unit_test(
+	        test_dns_a_server_that_drops_when_too_many_are_in_flight_answers_every_name),
+	    cmocka_unit_test(test_dns_stop_flag_ends_the_batch_at_once_without_a_view),
 	    cmocka_unit_test(test_dns_duplicate_names_are_asked_once_and_answered_for_each),
-	    cmocka_unit_test(test_dns_unanswered_name_is_sent_exactly_attempts_times),
+	    cmocka_unit_test(test_dns_unanswered_name_alone_is_sent_once_per_timeout_ms),
 	    cmocka_unit_test(test_dns_unanswered_name_takes_about_timeout_times_attempts),
 	    cmocka_unit_test(test_dns_timed_out_send_is_retried_and_the_retry_answers),
 	    cmocka_unit_test(test_dns_whole_batch_stops_at_the_total_deadline),
