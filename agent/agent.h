@@ -10,6 +10,8 @@ int agent_render(const struct report *rep, const char *format, struct buf *out);
 /* Write text to path atomically (temp file beside it + fsync + rename); NULL or "-" =
  * stdout. Returns 0 or -1 (logged). */
 int agent_write_output(const char *path, const struct buf *text);
+/* The port of "ADDR:PORT", 0 when there is none ("" = no endpoint). */
+int agent_listen_port(const char *listen);
 /* esra watch (watch.c). */
 int agent_watch(int argc, char **argv);
 

@@ -39,13 +39,16 @@ static const char usage_main[] =
 
 static const char usage_check[] =
     "usage: esra check [-c FILE] [--format text|json|prometheus] [--output FILE]\n"
-    "                  [--apply] [--service NAME]...\n"
+    "                  [--apply] [--service NAME]... [--cluster]\n"
     "\n"
     "  -c, --config FILE   configuration (default " DEFAULT_CONFIG " if it exists)\n"
     "  -f, --format FMT    text (default), json or prometheus\n"
     "  -o, --output FILE   write the report to FILE atomically (temp file + rename)\n"
     "      --apply         act on findings (within policy limits) even in mode \"report\"\n"
     "  -s, --service NAME  only report on this service (repeatable)\n"
+    "      --cluster       on a manager: also read every node's esra of the global service\n"
+    "                      (its tasks, /status on the port of watch.listen) and compare\n"
+    "                      the nodes' DNS answers; without one, this node only\n"
     "  -h, --help          this help\n";
 
 static const char usage_preflight[] =
@@ -128,6 +131,18 @@ int agent_write_output(const char *path, const struct buf *text)
 		return -1;
 	}
 	return 0;
+}
+
+int agent_listen_port(const char *listen)
+{
+	const char *colon = strrchr(listen, ':');
+	char *end;
+	long port;
+
+	if (colon == NULL)
+		return 0;
+	port = strtol(colon + 1, &end, 10);
+	return *end == '\0' && port > 0 && port <= 65535 ? (int)port : 0;
 }
 
 int agent_render(const struct report *rep, const char *format, struct buf *out)
@@ -214,13 +229,11 @@ static int run_cycle(const struct esra_config *cfg, const char *command,
 
 static int cmd_check(int argc, char **argv)
 {
-	static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
-	                                     {"format", required_argument, NULL, 'f'},
-	                                     {"output", required_argument, NULL, 'o'},
-	                                     {"apply", no_argument, NULL, 'a'},
-	                                     {"service", required_argument, NULL, 's'},
-	                                     {"help", no_argument, NULL, 'h'},
-	                                     {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {
+	    {"config", required_argument, NULL, 'c'},  {"format", required_argument, NULL, 'f'},
+	    {"output", required_argument, NULL, 'o'},  {"apply", no_argument, NULL, 'a'},
+	    {"service", required_argument, NULL, 's'}, {"cluster", no_argument, NULL, 'C'},
+	    {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
 	const char *path = NULL, *format = "text", *output = NULL;
 	const char **services = calloc((size_t)argc + 1, sizeof(char *));
 	struct cycle_opts co;
@@ -249,6 +262,9 @@ static int cmd_check(int argc, char **argv)
 		case 's':
 			services[n_services++] = optarg;
 			break;
+		case 'C':
+			co.cluster = CYCLE_CLUSTER_CHECK;
+			break;
 		case 'h':
 			fputs(usage_check, stdout);
 			free(services);
@@ -273,6 +289,10 @@ static int cmd_check(int argc, char **argv)
 		return report_failure("check", "config", err.msg, format, output);
 	}
 	setup_logging(&cfg);
+	/* the peers serve /status where watch.listen says (the stack file's port otherwise) */
+	co.cluster_port = agent_listen_port(cfg.watch.listen);
+	if (co.cluster_port == 0)
+		co.cluster_port = 9477;
 	code = run_cycle(&cfg, "check", &co, NULL, 0, format, output);
 	cfg_free(&cfg);
 	free(services);

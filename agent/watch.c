@@ -51,6 +51,8 @@ static const char usage_watch[] =
     "/status (the last report as JSON). Acts only on findings confirmed in\n"
     "policy.confirm_cycles consecutive cycles and, with policy.leader_only, only on the\n"
     "swarm leader. SIGHUP reloads the configuration; SIGTERM or SIGINT stop.\n"
+    "As a task of a global service, the leader reads every peer's /status (found as\n"
+    "tasks.SERVICE in DNS, on this port) and reports the cluster view.\n"
     "\n"
     "  -c, --config FILE        configuration (default /etc/esra/esra.conf if it exists)\n"
     "  -i, --interval SECONDS   overrides watch.interval_seconds\n"
@@ -255,6 +257,10 @@ int agent_watch(int argc, char **argv)
 
 			memset(&co, 0, sizeof(co));
 			co.watch = true;
+			/* the leader of a global service reads its peers, which serve where it does
+			 */
+			co.cluster_port = agent_listen_port(listen);
+			co.cluster = co.cluster_port > 0 ? CYCLE_CLUSTER_WATCH : CYCLE_CLUSTER_OFF;
 			if (report_init(&rep, "watch") != 0) {
 				code = EXIT_UNKNOWN;
 				stop_flag = 1;

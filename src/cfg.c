@@ -72,6 +72,8 @@ static const struct key keys[] = {
     {"policy.audit_log", K_STR, OFF(policy.audit_log), "", 0, 0, 0, NULL},
     {"watch.interval_seconds", K_INT, OFF(watch.interval_seconds), NULL, 30, 1, 86400, NULL},
     {"watch.listen", K_STR, OFF(watch.listen), "127.0.0.1:9477", 0, 0, 0, NULL},
+    {"cluster.service", K_STR, OFF(cluster.service), "", 0, 0, 0, NULL},
+    {"cluster.timeout_ms", K_INT, OFF(cluster.timeout_ms), NULL, 2000, 1, 60000, NULL},
     {"log.level", K_ENUM, OFF(log.level), "info", 0, 0, 0, log_levels},
     {"log.format", K_ENUM, OFF(log.format), "text", 0, 0, 0, log_formats},
 };
@@ -502,6 +504,9 @@ static void apply_env(struct loadctx *c, const char *const *env)
 			p += e != NULL ? (size_t)(e - p) + 1 : strlen(p);
 		}
 	}
+	if ((v = env_get(env, "ESRA_CLUSTER_SERVICE")) != NULL && v[0] != '\0' &&
+	    set_str(&cfg->cluster.service, v) != 0)
+		c->oom = true;
 	if ((v = env_get(env, "ESRA_DNS_SERVER")) != NULL && v[0] != '\0') {
 		/* "ip" or "ip:port" */
 		const char *colon = strchr(v, ':');

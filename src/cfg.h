@@ -71,6 +71,10 @@ struct esra_config {
 		char *listen;
 	} watch;
 	struct {
+		char *service; /* "" = found from Docker (see cluster.h) */
+		long timeout_ms;
+	} cluster;
+	struct {
 		char *level;
 		int format; /* enum cfg_log_format */
 	} log;

@@ -5,8 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "act.h"
+#include "cluster.h"
 #include "docker.h"
 #include "eureka.h"
 #include "dns.h"
@@ -516,6 +518,150 @@ static int divergence(struct cycle *c, struct views *v, struct report *rep, stru
 	return rc;
 }
 
+/* ---------------------------------------------------------------- the cluster view */
+
+/* This node as the cluster view holds it: what this cycle judged. */
+static int cluster_self(struct cluster *cl, const struct views *v, const struct report *rep)
+{
+	struct cluster_node *n = cluster_add_node(cl);
+	const struct finding_list *l = &rep->findings;
+
+	if (n == NULL || cluster_node_set(cl, n, rep->node.id, rep->node.hostname, NULL) != 0)
+		return ESRA_ENOMEM;
+	n->self = n->answered = true;
+	n->leader = rep->node.leader;
+	n->status = finding_severity_name(finding_list_status(l));
+	if (finding_list_status(l) == SEV_INFO)
+		n->status = "ok";
+	for (size_t i = 0; i < l->n; i++) {
+		const struct finding *f = &l->v[i];
+		const char *subj = f->name      ? f->name
+		                   : f->service ? f->service
+		                   : f->app     ? f->app
+		                                : f->source;
+		if (cluster_node_add_finding(cl, n, finding_kind(f->kind)->name,
+		                             finding_severity_name(f->severity), subj, f->key,
+		                             f->message) != 0)
+			return ESRA_ENOMEM;
+	}
+	return cluster_node_add_dns(cl, n, v->dns);
+}
+
+/* The peers: by DNS (watch, in the service's container) or by Docker (check --cluster). */
+static int cluster_peers(struct cycle *c, struct views *v, const struct cycle_opts *o,
+                         const char *svc, struct cluster_peer **peers, size_t *n, char *seat,
+                         size_t seatsz, struct report *rep)
+{
+	struct esra_err e;
+
+	seat[0] = '\0';
+	if (o->cluster == CYCLE_CLUSTER_CHECK) {
+		const struct sw_container *ct = cluster_local_task(v->sw, svc);
+		pid_t pid;
+		esra_err_clear(&e);
+		if (ct != NULL && (docker_container_pid(c->dk, ct->id, &pid, &e) != ESRA_OK ||
+		                   netns_path_for_pid(pid, seat, seatsz) != ESRA_OK)) {
+			seat[0] = '\0';
+			if (report_add_note(rep,
+			                    "cluster: cannot enter the network of %s (%s): peers "
+			                    "asked from esra's own",
+			                    ct->name, e.msg) != 0)
+				return ESRA_ENOMEM;
+		}
+		return cluster_peers_from_tasks(v->sw, svc, o->cluster_port, peers, n);
+	} else {
+		char name[ESRA_MAX_STRING], host[256] = "";
+		const char *ask[1] = {name};
+		struct dns_view *dv = NULL;
+		struct dns_opts dop;
+		const struct dns_answer *a;
+		int rc;
+		snprintf(name, sizeof(name), "tasks.%s", svc);
+		dns_opts_of(c, v, &dop);
+		snprintf(seat, seatsz, "%s", v->seat);
+		esra_err_clear(&e);
+		if ((rc = dns_resolve(&dop, ask, 1, &dv, &e)) != ESRA_OK) {
+			*peers = NULL;
+			*n = 0;
+			return rc == ESRA_ENOMEM
+			           ? rc
+			           : report_add_note(rep, "cluster: peers not found: %s", e.msg);
+		}
+		a = &dv->ans[0];
+		if (a->rc != DNS_RC_OK && report_add_note(rep, "cluster: %s: %s: no peers asked",
+		                                          name, model_dns_rc_name(a->rc)) != 0)
+			rc = ESRA_ENOMEM;
+		(void)gethostname(host, sizeof(host) - 1);
+		if (rc == ESRA_OK)
+			rc = cluster_peers_from_dns(v->sw, svc, cluster_self_container(v->sw, host),
+			                            a->ips, a->rc == DNS_RC_OK ? a->n_ips : 0,
+			                            o->cluster_port, peers, n);
+		model_dns_free(dv);
+		return rc;
+	}
+}
+
+/* The cluster view into rep (rep->cluster) and its dns_divergence findings. */
+static int gather_cluster(struct cycle *c, struct views *v, const struct cycle_opts *o,
+                          struct report *rep, struct esra_err *err)
+{
+	char host[256] = "", how[ESRA_MAX_STRING], seat[64];
+	const char *svc = c->cfg->cluster.service;
+	struct cluster_peer *peers = NULL;
+	struct cluster_fetch_opts fo;
+	struct cluster *cl;
+	size_t n = 0;
+	int rc;
+
+	if (o == NULL || o->cluster == CYCLE_CLUSTER_OFF || v->sw == NULL)
+		return o != NULL && o->cluster == CYCLE_CLUSTER_CHECK
+		           ? report_add_note(rep, "cluster: Docker is not readable: this node only")
+		           : ESRA_OK;
+	if (o->cluster == CYCLE_CLUSTER_WATCH && !v->sw->self.leader)
+		return ESRA_OK; /* the leader holds the cluster view */
+	(void)gethostname(host, sizeof(host) - 1);
+	if (svc[0] == '\0')
+		svc = cluster_find_service(v->sw, o->cluster == CYCLE_CLUSTER_WATCH ? host : NULL);
+	if (svc == NULL || svc[0] == '\0' ||
+	    (o->cluster == CYCLE_CLUSTER_CHECK && v->sw->worker_view))
+		return o->cluster == CYCLE_CLUSTER_WATCH
+		           ? ESRA_OK /* a watch that is no global service's task */
+		       : v->sw->worker_view
+		           ? report_add_note(rep,
+		                             "cluster: this node is a worker: the cluster view "
+		                             "needs a manager; this node only")
+		           : report_add_note(rep,
+		                             "cluster: no global esra service runs here (no "
+		                             "cluster.service, and no global service named esra or "
+		                             "STACK_esra): this node only");
+	snprintf(how, sizeof(how),
+	         o->cluster == CYCLE_CLUSTER_WATCH ? "DNS tasks.%s" : "Docker tasks of %s", svc);
+	if ((cl = cluster_new(svc, how)) == NULL)
+		return ESRA_ENOMEM;
+	rep->cluster = cl;
+	if ((rc = cluster_self(cl, v, rep)) != ESRA_OK ||
+	    (rc = cluster_peers(c, v, o, svc, &peers, &n, seat, sizeof(seat), rep)) != ESRA_OK)
+		goto out;
+	memset(&fo, 0, sizeof(fo));
+	fo.timeout_ms = c->cfg->cluster.timeout_ms;
+	fo.netns = seat;
+	if ((rc = cluster_fetch(cl, peers, n, &fo, err)) == ESRA_EIO) {
+		rc = report_add_note(rep, "cluster: peers not asked: %s", err->msg);
+		goto out;
+	}
+	if (rc != ESRA_OK)
+		goto out;
+	for (size_t i = 0; i < cl->n_nodes && rc == ESRA_OK; i++)
+		if (!cl->nodes[i].answered)
+			rc = report_add_note(rep, "cluster: %s did not answer: %s",
+			                     cluster_node_label(&cl->nodes[i]), cl->nodes[i].error);
+	if (rc == ESRA_OK)
+		rc = cluster_merge(cl, &rep->findings, err);
+out:
+	free(peers);
+	return rc;
+}
+
 /* Watch: a finding key seen in this cycle counts one more than in the last; keys not seen
  * now start over. */
 static int count_seen(struct cycle *c, struct report *rep)
@@ -656,6 +802,9 @@ int cycle_check(struct cycle *c, const struct cycle_opts *o, struct report *rep,
 	if (v.dns != NULL && (rc = propose(c, &v, rep)) != ESRA_OK)
 		goto out;
 	if ((rc = finding_list_fill_proposals(&rep->findings)) != ESRA_OK)
+		goto out;
+	if ((rc = report_set_answers(rep, v.dns)) != ESRA_OK ||
+	    (rc = gather_cluster(c, &v, o, rep, err)) != ESRA_OK)
 		goto out;
 	if (o != NULL)
 		recon_filter_services(v.rc, &rep->findings, o->services, o->n_services);

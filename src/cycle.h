@@ -17,6 +17,12 @@ struct cycle_opts {
 	const char *const *services; /* --service NAME...: only findings about these */
 	size_t n_services;
 	bool watch; /* keep the registry and follow apps/delta (SPEC 3) */
+	/* The cluster view (cluster.h): CYCLE_CLUSTER_WATCH on the swarm leader of a global
+	 * service finds its peers by DNS (tasks.SERVICE); CYCLE_CLUSTER_CHECK (check --cluster,
+	 * on a manager's host) by Docker (the service's tasks), asked from the netns of this
+	 * node's esra task. cluster_port: where the peers serve /status. */
+	enum { CYCLE_CLUSTER_OFF = 0, CYCLE_CLUSTER_WATCH, CYCLE_CLUSTER_CHECK } cluster;
+	int cluster_port;
 };
 
 struct cycle *cycle_new(const struct esra_config *cfg, struct esra_err *err);

@@ -29,6 +29,10 @@ void report_free(struct report *r)
 	free(r->names);
 	free(r->notes);
 	free(r->warnings);
+	free(r->answers);
+	cluster_free(r->cluster);
+	r->cluster = NULL;
+	r->answers = NULL;
 	r->actions = NULL;
 	r->names = NULL;
 	r->notes = NULL;
@@ -98,6 +102,47 @@ int report_add_warning(struct report *r, const char *fmt, ...)
 	rc = add_line(r, &r->warnings, &r->n_warnings, fmt, ap);
 	va_end(ap);
 	return rc;
+}
+
+static int cmp_answer(const void *a, const void *b)
+{
+	return esra_strcasecmp(((const struct dns_answer *)a)->name,
+	                       ((const struct dns_answer *)b)->name);
+}
+
+/* Sorted by name, each name once (a batch may hold a name twice). */
+int report_set_answers(struct report *r, const struct dns_view *v)
+{
+	size_t k = 0;
+
+	free(r->answers);
+	r->answers = NULL;
+	r->n_answers = 0;
+	if (v == NULL || v->n == 0)
+		return ESRA_OK;
+	if ((r->answers = calloc(v->n, sizeof(*r->answers))) == NULL)
+		return ESRA_ENOMEM;
+	for (size_t i = 0; i < v->n; i++) {
+		const struct dns_answer *a = &v->ans[i];
+		struct dns_answer *c = &r->answers[k];
+		if (!model_dns_rc_definite(a->rc))
+			continue;
+		*c = *a;
+		c->name = finding_strdup(&r->findings, a->name);
+		c->ips = a->n_ips > 0
+		             ? pool_memdup(r->findings.pool, a->ips, a->n_ips * sizeof(*a->ips))
+		             : pool_alloc(r->findings.pool, sizeof(*a->ips));
+		if (c->name == NULL || c->ips == NULL)
+			return ESRA_ENOMEM;
+		k++;
+	}
+	qsort(r->answers, k, sizeof(*r->answers), cmp_answer);
+	r->n_answers = 0;
+	for (size_t i = 0; i < k; i++)
+		if (r->n_answers == 0 ||
+		    esra_strcasecmp(r->answers[r->n_answers - 1].name, r->answers[i].name) != 0)
+			r->answers[r->n_answers++] = r->answers[i];
+	return ESRA_OK;
 }
 
 void report_finish(struct report *r)
@@ -253,6 +298,82 @@ static int source_line(struct buf *b, const char *name, const struct report_sour
 	return wrap(b, first, 8, detail);
 }
 
+/* The cluster view: one line per node, then per poisoned name the nodes it is poisoned on. */
+static int cluster_text(const struct cluster *c, struct buf *b)
+{
+	char tmp[1024];
+	const char **on = NULL;
+	int rc;
+
+	snprintf(tmp, sizeof(tmp), "%s: %zu node%s, %zu answered (peers from %s)",
+	         c->service[0] ? c->service : "(no service)", c->n_nodes,
+	         c->n_nodes == 1 ? "" : "s", cluster_answered(c), c->how);
+	rc = wrap(b, "cluster ", 8, tmp);
+	for (size_t i = 0; i < c->n_nodes && rc == 0; i++) {
+		const struct cluster_node *n = &c->nodes[i];
+		struct buf line;
+		buf_init(&line, 0);
+		rc = buf_printf(&line, "%s", cluster_node_label(n));
+		if (rc == 0 && n->id[0] && strcmp(n->id, cluster_node_label(n)) != 0)
+			rc = buf_printf(&line, " (%s)", n->id);
+		if (rc == 0 && n->addr[0])
+			rc = buf_printf(&line, " at %s", n->addr);
+		if (rc == 0 && n->self)
+			rc = buf_puts(&line, ", this node");
+		if (rc == 0 && n->leader)
+			rc = buf_puts(&line, ", leader");
+		if (rc == 0 && !n->answered)
+			rc = buf_printf(&line, ": did not answer: %s", n->error ? n->error : "?");
+		else if (rc == 0)
+			rc = buf_printf(&line, ": %s, %zu finding%s", n->status, n->n_findings,
+			                n->n_findings == 1 ? "" : "s");
+		for (size_t k = 0; k < n->n_findings && rc == 0; k++)
+			rc = buf_printf(&line, "%s%s%s%s", k ? ", " : ": ", n->findings[k].kind,
+			                n->findings[k].subject ? " " : "",
+			                n->findings[k].subject ? n->findings[k].subject : "");
+		if (rc == 0)
+			rc = wrap(b, "  ", 4, line.data);
+		buf_free(&line);
+	}
+	if (rc == 0 && c->n_nodes > 0 && (on = calloc(c->n_nodes, sizeof(*on))) == NULL)
+		rc = ESRA_ENOMEM;
+	/* per poisoned name (each once), the nodes it is poisoned on */
+	for (size_t i = 0; i < c->n_nodes && rc == 0; i++) {
+		const struct cluster_node *n = &c->nodes[i];
+		for (size_t k = 0; k < n->n_findings && rc == 0; k++) {
+			const struct cluster_finding *f = &n->findings[k];
+			bool dup = false;
+			size_t m;
+			struct buf line;
+			if (strcmp(f->kind, "poisoned_name") != 0 || f->subject == NULL)
+				continue;
+			for (size_t j = 0; j <= i && !dup; j++)
+				for (size_t q = 0; q < c->nodes[j].n_findings && !dup; q++) {
+					const struct cluster_finding *g = &c->nodes[j].findings[q];
+					if (j == i && q >= k)
+						break;
+					dup = strcmp(g->kind, "poisoned_name") == 0 && g->subject &&
+					      esra_strcasecmp(g->subject, f->subject) == 0;
+				}
+			if (dup)
+				continue;
+			m = cluster_poisoned_on(c, f->subject, on, c->n_nodes);
+			buf_init(&line, 0);
+			rc = buf_printf(&line, "%s is poisoned on", f->subject);
+			for (size_t j = 0; j < m && rc == 0; j++)
+				rc = buf_printf(&line, "%s %s", j ? "," : "", on[j]);
+			if (rc == 0)
+				rc = buf_printf(&line, " (%zu of %zu nodes that answered)", m,
+				                cluster_answered(c));
+			if (rc == 0)
+				rc = wrap(b, "  ", 4, line.data);
+			buf_free(&line);
+		}
+	}
+	free(on);
+	return rc;
+}
+
 int report_text(const struct report *r, struct buf *b)
 {
 	char ts[32], tmp[1024];
@@ -289,6 +410,8 @@ int report_text(const struct report *r, struct buf *b)
 		rc = wrap(b, "warning: ", 9, r->warnings[i]);
 	for (size_t i = 0; i < r->n_notes && rc == 0; i++)
 		rc = wrap(b, "note: ", 6, r->notes[i]);
+	if (rc == 0 && r->cluster != NULL)
+		rc = cluster_text(r->cluster, b);
 	for (size_t i = 0; i < r->n_names && rc == 0; i++) {
 		const struct report_name *n = &r->names[i];
 		snprintf(tmp, sizeof(tmp), "%s: %s%s%s", n->name, n->state,
@@ -466,6 +589,63 @@ static cJSON *source_json(const struct report_source *s)
 	return o;
 }
 
+static cJSON *cluster_json(const struct cluster *c)
+{
+	cJSON *o = cJSON_CreateObject(), *nodes, *poisoned;
+	const char **on = calloc(c->n_nodes + 1, sizeof(*on));
+
+	if (o == NULL || on == NULL) {
+		cJSON_Delete(o);
+		free(on);
+		return NULL;
+	}
+	add_str(o, "service", c->service[0] ? c->service : NULL);
+	cJSON_AddStringToObject(o, "peers_from", c->how);
+	cJSON_AddNumberToObject(o, "nodes_total", (double)c->n_nodes);
+	cJSON_AddNumberToObject(o, "answered", (double)cluster_answered(c));
+	nodes = cJSON_AddArrayToObject(o, "nodes");
+	poisoned = cJSON_AddObjectToObject(o, "poisoned");
+	for (size_t i = 0; nodes != NULL && i < c->n_nodes; i++) {
+		const struct cluster_node *n = &c->nodes[i];
+		cJSON *no = cJSON_CreateObject(), *fa;
+		if (no == NULL)
+			break;
+		add_str(no, "id", n->id[0] ? n->id : NULL);
+		add_str(no, "hostname", n->hostname[0] ? n->hostname : NULL);
+		add_str(no, "address", n->addr[0] ? n->addr : NULL);
+		cJSON_AddBoolToObject(no, "self", n->self);
+		cJSON_AddBoolToObject(no, "answered", n->answered);
+		cJSON_AddBoolToObject(no, "leader", n->leader);
+		add_str(no, "status", n->answered ? n->status : NULL);
+		add_str(no, "error", n->error);
+		cJSON_AddNumberToObject(no, "dns_names", (double)n->n_answers);
+		fa = cJSON_AddArrayToObject(no, "findings");
+		for (size_t k = 0; fa != NULL && k < n->n_findings; k++) {
+			const struct cluster_finding *f = &n->findings[k];
+			cJSON *fo = cJSON_CreateObject();
+			if (fo == NULL)
+				break;
+			cJSON_AddStringToObject(fo, "kind", f->kind);
+			cJSON_AddStringToObject(fo, "severity", f->severity);
+			add_str(fo, "subject", f->subject);
+			add_str(fo, "message", f->message);
+			add_str(fo, "id", f->key);
+			cJSON_AddItemToArray(fa, fo);
+			if (poisoned != NULL && strcmp(f->kind, "poisoned_name") == 0 &&
+			    f->subject != NULL && !cJSON_HasObjectItem(poisoned, f->subject)) {
+				size_t m = cluster_poisoned_on(c, f->subject, on, c->n_nodes);
+				cJSON *a = cJSON_CreateArray();
+				for (size_t j = 0; a != NULL && j < m; j++)
+					cJSON_AddItemToArray(a, cJSON_CreateString(on[j]));
+				cJSON_AddItemToObject(poisoned, f->subject, a);
+			}
+		}
+		cJSON_AddItemToArray(nodes, no);
+	}
+	free(on);
+	return o;
+}
+
 int report_json(const struct report *r, struct buf *out)
 {
 	cJSON *root = cJSON_CreateObject(), *node, *src, *s, *arr;
@@ -555,6 +735,13 @@ int report_json(const struct report *r, struct buf *out)
 	arr = cJSON_AddArrayToObject(root, "warnings");
 	for (size_t i = 0; arr != NULL && i < r->n_warnings; i++)
 		cJSON_AddItemToArray(arr, cJSON_CreateString(r->warnings[i]));
+	if (r->cluster != NULL)
+		cJSON_AddItemToObject(root, "cluster", cluster_json(r->cluster));
+	/* what this node's DNS answered, so the cluster view can compare the nodes */
+	if ((s = cJSON_AddObjectToObject(root, "dns_answers")) != NULL)
+		for (size_t i = 0; i < r->n_answers; i++)
+			cJSON_AddItemToObject(s, r->answers[i].name,
+			                      ip_array(r->answers[i].ips, r->answers[i].n_ips));
 	text = cJSON_Print(root);
 	if (text != NULL) {
 		rc = buf_puts(out, text);

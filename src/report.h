@@ -6,8 +6,10 @@
 #define ESRA_REPORT_H
 
 #include "buf.h"
+#include "cluster.h"
 #include "common.h"
 #include "finding.h"
+#include "model.h"
 
 struct report_source {
 	bool attempted;
@@ -57,6 +59,11 @@ struct report {
 	const char **warnings; /* how esra is configured unsafely, e.g. TLS not verified */
 	size_t n_warnings;
 	enum severity status;
+	/* The definite DNS answers this node judged (/status carries them so that the
+	 * cluster view can compare nodes); strings in the findings pool. */
+	struct dns_answer *answers;
+	size_t n_answers;
+	struct cluster *cluster; /* the cluster view, NULL when none; owned */
 };
 
 int report_init(struct report *r, const char *command) ESRA_WUR;
@@ -67,6 +74,8 @@ int report_add_note(struct report *r, const char *fmt, ...) ESRA_PRINTF(2, 3) ES
 /* A warning about esra's own configuration: text "warning: ..." lines, JSON "warnings";
  * it does not change the status (it is no finding). */
 int report_add_warning(struct report *r, const char *fmt, ...) ESRA_PRINTF(2, 3) ESRA_WUR;
+/* Keep the definite answers of v (copied) as this report's DNS answers. */
+int report_set_answers(struct report *r, const struct dns_view *v) ESRA_WUR;
 /* Recompute status: worst of findings (critical > unknown > warning > ok). */
 void report_finish(struct report *r);
 

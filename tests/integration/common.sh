@@ -40,7 +40,7 @@ JSCLIENT_JS=$IT_ROOT/tests/emulator/js-client.js
 IT_TMP=$(mktemp -d "${ESRA_IT_TMPROOT:-/tmp}/esra-it-$IT_NAME.XXXXXX")
 export DOCKER_CLI_HINTS=false
 # esra's environment overrides its config: scenarios give everything in config files
-unset DOCKER_HOST DOCKER_TLS_VERIFY DOCKER_CERT_PATH ESRA_EUREKA_URLS ESRA_DNS_SERVER
+unset DOCKER_HOST DOCKER_TLS_VERIFY DOCKER_CERT_PATH ESRA_EUREKA_URLS ESRA_DNS_SERVER ESRA_CLUSTER_SERVICE
 export ESRA_SWARM_QUIET=${ESRA_SWARM_QUIET:-1}
 
 SWARM_DIR=
@@ -202,6 +202,8 @@ swarm_reset() {
     [ -n "$left" ] || break
     sleep 0.5
   done
+  ids=$(dk node1 config ls -q 2>/dev/null || true)
+  [ -z "$ids" ] || dk node1 config rm $ids >/dev/null 2>&1 || true
   [ $((SECONDS - t0)) -lt 2 ] || log "swarm reset ($((SECONDS - t0))s)"
 }
 
