@@ -66,7 +66,7 @@ wait_for "esra: a task on each node" 90 _count_is 2 running_tasks esra
 task_on() { dk "$1" ps -q --filter label=com.docker.swarm.service.name=esra | head -n 1; }
 E1=$(task_on node1)
 E2=$(task_on node2)
-[ -n "$E1" ] && [ -n "$E2" ] || fail "no esra container on node1 ($E1) or node2 ($E2)"
+if [ -z "$E1" ] || [ -z "$E2" ]; then fail "no esra container on node1 ($E1) or node2 ($E2)"; fi
 status_of() { in_container "$1" curl -sS --max-time 5 http://127.0.0.1:9477/status; }
 leader_status() { status_of "$E1"; }
 both_answered() {
