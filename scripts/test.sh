@@ -3,8 +3,10 @@
 # format, shell scripts and static analysis (scripts/lint.sh), builds esra three times
 # (optimised with gcc; Debug with AddressSanitizer + UndefinedBehaviorSanitizer with gcc and
 # with clang), runs every unit test in each build (ctest), the benchmark once at a small
-# size (it checks its own findings: bench/bench.sh), then the integration tests on a real
-# two-node swarm with the Eureka emulator (tests/integration/run.sh, needs root).
+# size (it checks its own findings: bench/bench.sh), then (needs root) the DNS benchmark once
+# at a small size (bench/dns.sh: dnsmasq and the test swarm's 127.0.0.11, every answer
+# checked) and the integration tests on a real two-node swarm with the Eureka emulator
+# (tests/integration/run.sh).
 # Usage: scripts/test.sh [--unit-only]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,6 +45,8 @@ SIZES=1000:200:200:2000 RUNS=1 bench/bench.sh build
 if [ "${1:-}" = "--unit-only" ]; then
   exit 0
 fi
+echo "== DNS benchmark, once at a small size (dnsmasq; the real swarm's 127.0.0.11)"
+COUNT=200 SWARM_NAMES=200 RUNS=1 bench/dns.sh build
 echo "== integration tests (real swarm)"
 # the ASan+UBSan build of esra, so memory errors anywhere on the real paths fail the suite
 ESRA_BIN="$root/build-asan/esra" ASAN_OPTIONS=detect_leaks=1 tests/integration/run.sh
