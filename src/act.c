@@ -181,7 +181,7 @@ void act_plan_free(struct act_plan *p)
 
 /* ---------------------------------------------------------------- execution */
 
-static const char *kind_name(enum act_kind k)
+const char *act_kind_name(enum act_kind k)
 {
 	return k == ACT_DEREGISTER ? "deregister" : "flag";
 }
@@ -191,10 +191,8 @@ static int audit(int fd, const struct act_exec *ex, const struct act_item *it, c
                  const char *result, const char *reason, long http_status, int peers_agree)
 {
 	cJSON *o = cJSON_CreateObject(), *ev;
-	char ts[40], ipb[IP4_STRLEN];
+	char ts[ESRA_TIME_MAX], ipb[IP4_STRLEN];
 	char *line = NULL;
-	struct timespec now;
-	struct tm tm;
 	int rc = -1;
 	size_t len, off = 0;
 
@@ -204,14 +202,11 @@ static int audit(int fd, const struct act_exec *ex, const struct act_item *it, c
 	}
 	if (o == NULL)
 		return -1;
-	clock_gettime(CLOCK_REALTIME, &now);
-	gmtime_r(&now.tv_sec, &tm);
-	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(ts + strlen(ts), sizeof(ts) - strlen(ts), ".%03ldZ", now.tv_nsec / 1000000);
+	esra_format_time(esra_now_ms(), true, ts, sizeof(ts));
 	cJSON_AddStringToObject(o, "time", ts);
 	cJSON_AddStringToObject(o, "node", ex->node ? ex->node : "");
 	cJSON_AddStringToObject(o, "phase", phase);
-	cJSON_AddStringToObject(o, "action", kind_name(it->kind));
+	cJSON_AddStringToObject(o, "action", act_kind_name(it->kind));
 	cJSON_AddStringToObject(o, "app", it->f->app ? it->f->app : "");
 	cJSON_AddStringToObject(o, "instance_id", it->f->instance_id ? it->f->instance_id : "");
 	if (it->f->has_ip)
@@ -356,8 +351,7 @@ static const char *recheck(const struct act_exec *ex, const struct act_input *in
 	return why;
 }
 
-int act_execute(const struct act_exec *ex, const struct act_input *in, struct act_plan *plan,
-                struct report *rep, struct esra_err *err)
+void act_execute(const struct act_exec *ex, const struct act_input *in, struct act_plan *plan)
 {
 	const char *path = in->cfg->policy.audit_log;
 	int fd = -1;
@@ -365,7 +359,7 @@ int act_execute(const struct act_exec *ex, const struct act_input *in, struct ac
 	char audit_err[200] = "";
 
 	if (plan->n == 0)
-		return ESRA_OK;
+		return;
 	if (path[0] != '\0') {
 		fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
 		if (fd < 0) {
@@ -378,7 +372,6 @@ int act_execute(const struct act_exec *ex, const struct act_input *in, struct ac
 	}
 	for (size_t i = 0; i < plan->n; i++) {
 		struct act_item *it = &plan->items[i];
-		struct report_action ra;
 		struct esra_err e;
 		long status = 0;
 		size_t peer = ex->first_peer;
@@ -438,21 +431,11 @@ int act_execute(const struct act_exec *ex, const struct act_input *in, struct ac
 			         "nothing more is sent",
 			         path, strerror(errno));
 		}
-		memset(&ra, 0, sizeof(ra));
-		ra.action = kind_name(it->kind);
-		ra.app = it->f->app;
-		ra.instance_id = it->f->instance_id;
-		ra.result = res;
-		ra.reason = why;
-		ra.peers_agree = agree;
-		ra.http_status = status;
-		if (report_add_action(rep, &ra) != ESRA_OK) {
-			if (fd >= 0)
-				close(fd);
-			return esra_err_set(err, ESRA_ENOMEM, "act: out of memory");
-		}
+		it->result = res;
+		snprintf(it->outcome, sizeof(it->outcome), "%s", why);
+		it->peers_agree = agree;
+		it->http_status = status;
 	}
 	if (fd >= 0)
 		close(fd);
-	return ESRA_OK;
 }

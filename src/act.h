@@ -11,7 +11,6 @@
 #include "eureka.h"
 #include "finding.h"
 #include "model.h"
-#include "report.h"
 
 enum act_kind { ACT_DEREGISTER = 0, ACT_FLAG };
 
@@ -21,6 +20,11 @@ struct act_item {
 	const struct eu_instance *in; /* the instance in the cycle's registry (borrowed) */
 	bool go;                      /* planned to be sent */
 	char reason[200];             /* why it is refused, or what it is for */
+	/* what act_execute did with it */
+	enum act_result result;
+	char outcome[256]; /* why it was skipped, or what the write and its check gave */
+	int peers_agree;   /* 1 yes, 0 no, -1 not verified */
+	long http_status;  /* 0 when nothing was sent */
 };
 
 struct act_plan {
@@ -57,10 +61,12 @@ struct act_exec {
 	long verify_wait_ms; /* bound on waiting for every peer to show the write */
 };
 
-/* Execute the plan (items with go) and append one report action per item (done, skipped
- * or failed, with the reason and whether the peers agree). Appends two audit lines per item
- * to policy.audit_log; if that log cannot be written, nothing is sent. */
-int act_execute(const struct act_exec *ex, const struct act_input *in, struct act_plan *plan,
-                struct report *rep, struct esra_err *err) ESRA_WUR;
+/* Execute the plan (items with go) and record in every item what became of it (result done,
+ * skipped or failed; outcome; whether the peers agree; the HTTP status); the caller reports
+ * them. Appends two audit lines per item to policy.audit_log; if that log cannot be
+ * written, nothing is sent. */
+void act_execute(const struct act_exec *ex, const struct act_input *in, struct act_plan *plan);
+/* The name of an item's action: "deregister" or "flag". */
+const char *act_kind_name(enum act_kind k);
 
 #endif

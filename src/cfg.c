@@ -9,8 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "ipaddr.h"
 #include "limits.h"
+#include "log.h"
 
 extern char **environ;
 
@@ -30,7 +32,6 @@ struct key {
 static const char *const formats[] = {"json", "xml", NULL};
 static const char *const modes[] = {"report", "flag", "deregister", NULL};
 static const char *const log_formats[] = {"text", "json", NULL};
-static const char *const log_levels[] = {"error", "warn", "info", "debug", NULL};
 
 /* THE key table: one row per configuration key of SPEC section 3. */
 static const struct key keys[] = {
@@ -74,7 +75,7 @@ static const struct key keys[] = {
     {"watch.listen", K_STR, OFF(watch.listen), "127.0.0.1:9477", 0, 0, 0, NULL},
     {"cluster.service", K_STR, OFF(cluster.service), "", 0, 0, 0, NULL},
     {"cluster.timeout_ms", K_INT, OFF(cluster.timeout_ms), NULL, 2000, 1, 60000, NULL},
-    {"log.level", K_ENUM, OFF(log.level), "info", 0, 0, 0, log_levels},
+    {"log.level", K_ENUM, OFF(log.level), "info", 0, 0, 0, log_level_names},
     {"log.format", K_ENUM, OFF(log.format), "text", 0, 0, 0, log_formats},
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -82,7 +83,7 @@ static const struct key keys[] = {
 /* log.level is stored as its string (the log module parses it); other enums as an int. */
 static bool enum_as_string(const struct key *k)
 {
-	return k->names == log_levels;
+	return k->names == log_level_names;
 }
 
 struct loadctx {
@@ -133,7 +134,7 @@ static void free_strlist(struct cfg_strlist *l)
 		free(l->v[i]);
 	free(l->v);
 	l->v = NULL;
-	l->n = 0;
+	l->n = l->cap = 0;
 }
 
 static void free_pairs(struct cfg_pairlist *l)
@@ -184,7 +185,7 @@ static int strlist_add(struct cfg_strlist *l, const char *s)
 
 	if (l->n >= ESRA_MAX_CONFIG_LIST)
 		return ESRA_ETOOLARGE;
-	v = realloc(l->v, (l->n + 1) * sizeof(*v));
+	v = array_grow(l->v, &l->cap, l->n, sizeof(*v), 4);
 	if (v == NULL)
 		return ESRA_ENOMEM;
 	l->v = v;

@@ -13,7 +13,7 @@ enum cfg_log_format { CFG_LOG_TEXT = 0, CFG_LOG_JSON };
 
 struct cfg_strlist {
 	char **v;
-	size_t n;
+	size_t n, cap;
 };
 
 struct cfg_pair {

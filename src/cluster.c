@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "buf.h"
 #include "http.h"
 #include "limits.h"
@@ -52,14 +53,9 @@ struct cluster_node *cluster_add_node(struct cluster *c)
 
 	if (c->n_nodes >= CLUSTER_MAX_NODES)
 		return NULL;
-	if (c->n_nodes == c->cap_nodes) {
-		size_t cap = c->cap_nodes ? c->cap_nodes * 2 : 8;
-		struct cluster_node *v = realloc(c->nodes, cap * sizeof(*v));
-		if (v == NULL)
-			return NULL;
-		c->nodes = v;
-		c->cap_nodes = cap;
-	}
+	if ((n = array_grow(c->nodes, &c->cap_nodes, c->n_nodes, sizeof(*n), 8)) == NULL)
+		return NULL;
+	c->nodes = n;
 	n = &c->nodes[c->n_nodes++];
 	memset(n, 0, sizeof(*n));
 	n->id = n->hostname = n->addr = n->status = "";
@@ -87,14 +83,9 @@ int cluster_node_add_finding(struct cluster *c, struct cluster_node *n, const ch
 {
 	struct cluster_finding *f;
 
-	if (n->n_findings == n->cap_findings) {
-		size_t cap = n->cap_findings ? n->cap_findings * 2 : 8;
-		struct cluster_finding *v = realloc(n->findings, cap * sizeof(*v));
-		if (v == NULL)
-			return ESRA_ENOMEM;
-		n->findings = v;
-		n->cap_findings = cap;
-	}
+	if ((f = array_grow(n->findings, &n->cap_findings, n->n_findings, sizeof(*f), 8)) == NULL)
+		return ESRA_ENOMEM;
+	n->findings = f;
 	f = &n->findings[n->n_findings];
 	f->kind = dup_or_empty(c, kind);
 	f->severity = dup_or_empty(c, severity);
@@ -147,20 +138,16 @@ static const struct cluster_answer *answer_find(const struct cluster_node *n, co
 int cluster_node_add_answer(struct cluster *c, struct cluster_node *n, const char *name,
                             const ip4_t *ips, size_t n_ips)
 {
-	struct cluster_answer a;
+	struct cluster_answer a, *grown;
 	bool found;
 	size_t pos = answer_pos(n, name, &found), k = 0;
 
 	if (found)
 		return ESRA_OK;
-	if (n->n_answers == n->cap_answers) {
-		size_t cap = n->cap_answers ? n->cap_answers * 2 : 64;
-		struct cluster_answer *v = realloc(n->answers, cap * sizeof(*v));
-		if (v == NULL)
-			return ESRA_ENOMEM;
-		n->answers = v;
-		n->cap_answers = cap;
-	}
+	grown = array_grow(n->answers, &n->cap_answers, n->n_answers, sizeof(*grown), 64);
+	if (grown == NULL)
+		return ESRA_ENOMEM;
+	n->answers = grown;
 	a.name = pool_strdup(c->pool, name);
 	a.ips = pool_alloc(c->pool, (n_ips + 1) * sizeof(*a.ips));
 	if (a.name == NULL || a.ips == NULL)

@@ -167,6 +167,25 @@ int64_t esra_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+char *esra_format_time(int64_t ms, bool millis, char *out, size_t outsz)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	size_t len;
+
+	if (outsz == 0)
+		return out;
+	out[0] = '\0';
+	if (gmtime_r(&t, &tm) == NULL)
+		return out;
+	len = strftime(out, outsz, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (millis)
+		snprintf(out + len, outsz - len, ".%03dZ", (int)((ms % 1000 + 1000) % 1000));
+	else
+		snprintf(out + len, outsz - len, "Z");
+	return out;
+}
+
 int64_t esra_mono_ms(void)
 {
 	struct timespec ts;

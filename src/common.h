@@ -75,4 +75,10 @@ int esra_strncasecmp(const char *a, const char *b, size_t n);
 int64_t esra_now_ms(void);
 int64_t esra_mono_ms(void);
 
+/* The one timestamp format (UTC, RFC 3339): epoch ms as "2026-11-24T21:00:00Z", or with
+ * millis "2026-11-24T21:00:00.639Z", into out (ESRA_TIME_MAX bytes is always enough).
+ * Returns out. */
+#define ESRA_TIME_MAX 32
+char *esra_format_time(int64_t ms, bool millis, char *out, size_t outsz);
+
 #endif

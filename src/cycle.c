@@ -673,12 +673,12 @@ static int count_seen(struct cycle *c, struct report *rep)
 		goto nomem;
 	for (size_t i = 0; i < rep->findings.n; i++) {
 		const char *key = rep->findings.v[i].key;
-		size_t before = key != NULL ? hmap_get(c->seen, key) : MODEL_NONE;
+		size_t before = key != NULL ? hmap_get(c->seen, key) : HMAP_NONE;
 		const char *copy;
-		if (key == NULL || hmap_get(now, key) != MODEL_NONE)
+		if (key == NULL || hmap_get(now, key) != HMAP_NONE)
 			continue;
 		if ((copy = pool_strdup(pool, key)) == NULL ||
-		    hmap_put(now, copy, before == MODEL_NONE ? 1 : before + 1) != 0)
+		    hmap_put(now, copy, before == HMAP_NONE ? 1 : before + 1) != 0)
 			goto nomem;
 	}
 	hmap_free(c->seen);
@@ -695,9 +695,9 @@ nomem:
 static unsigned seen_cycles(void *ud, const char *key)
 {
 	const struct cycle *c = ud;
-	size_t n = key != NULL ? hmap_get(c->seen, key) : MODEL_NONE;
+	size_t n = key != NULL ? hmap_get(c->seen, key) : HMAP_NONE;
 
-	return n == MODEL_NONE ? 0 : (unsigned)n;
+	return n == HMAP_NONE ? 0 : (unsigned)n;
 }
 
 /* Plan and execute this cycle's actions (SPEC section 4). */
@@ -738,7 +738,21 @@ static int act(struct cycle *c, struct views *v, const struct cycle_opts *o, str
 	ex.first_peer = v->peer;
 	ex.node = rep->node.hostname;
 	ex.verify_wait_ms = ESRA_VERIFY_WAIT_MS;
-	rc = act_execute(&ex, &in, &plan, rep, err);
+	act_execute(&ex, &in, &plan);
+	for (size_t i = 0; i < plan.n && rc == ESRA_OK; i++) {
+		const struct act_item *it = &plan.items[i];
+		struct report_action ra;
+		memset(&ra, 0, sizeof(ra));
+		ra.action = act_kind_name(it->kind);
+		ra.app = it->f->app;
+		ra.instance_id = it->f->instance_id;
+		ra.result = it->result;
+		ra.reason = it->outcome;
+		ra.peers_agree = it->peers_agree;
+		ra.http_status = it->http_status;
+		if (report_add_action(rep, &ra) != ESRA_OK)
+			rc = esra_err_set(err, ESRA_ENOMEM, "act: out of memory");
+	}
 	act_plan_free(&plan);
 	return rc;
 }

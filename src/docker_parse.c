@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "jstream.h"
 #include "limits.h"
 
@@ -857,20 +858,6 @@ static int decode_key(struct ectx *c, const struct jstream_frame *f, char *out, 
 	}
 }
 
-static void *grow(void *arr, size_t *cap, size_t n, size_t elem)
-{
-	void *p;
-	size_t ncap;
-
-	if (n < *cap)
-		return arr;
-	ncap = *cap ? *cap * 2 : 16;
-	p = realloc(arr, ncap * elem);
-	if (p != NULL)
-		*cap = ncap;
-	return p;
-}
-
 /* One entry of a verbose network's Services map (this node's view of a service). VIP
  * "<nil>", "" or missing means no VIP (the "" entry holding plain containers, dnsrr
  * services): fine. Every endpoint needs an EndpointIP: a task entry without one is an
@@ -880,6 +867,7 @@ static void parse_netsvc(struct ectx *c, const char *name, const cJSON *o, struc
 	struct sw_netsvc s;
 	const cJSON *tasks, *e;
 	const char *vip;
+	void *grown;
 	int n;
 
 	memset(&s, 0, sizeof(s));
@@ -923,11 +911,11 @@ static void parse_netsvc(struct ectx *c, const char *name, const cJSON *o, struc
 	}
 	if (c->rc != 0)
 		return;
-	p->svcs = grow(p->svcs, &p->cap_svcs, p->n_svcs, sizeof(*p->svcs));
-	if (p->svcs == NULL) {
+	if ((grown = array_grow(p->svcs, &p->cap_svcs, p->n_svcs, sizeof(*p->svcs), 16)) == NULL) {
 		efail(c, ESRA_ENOMEM, "out of memory");
 		return;
 	}
+	p->svcs = grown;
 	p->svcs[p->n_svcs++] = s;
 }
 
@@ -937,6 +925,7 @@ static void parse_netlocal(struct ectx *c, const cJSON *o, struct docker_parser 
 {
 	struct sw_netep ep;
 	const char *ip;
+	void *grown;
 	int prefix;
 
 	memset(&ep, 0, sizeof(ep));
@@ -953,11 +942,12 @@ static void parse_netlocal(struct ectx *c, const cJSON *o, struct docker_parser 
 	if (ip == NULL || ip[0] == '\0' ||
 	    addr_parse(c, "Containers.*.IPv4Address", ip, &ep.ip, &prefix) != 0)
 		return;
-	p->local = grow(p->local, &p->cap_local, p->n_local, sizeof(*p->local));
-	if (p->local == NULL) {
+	if ((grown = array_grow(p->local, &p->cap_local, p->n_local, sizeof(*p->local), 16)) ==
+	    NULL) {
 		efail(c, ESRA_ENOMEM, "out of memory");
 		return;
 	}
+	p->local = grown;
 	p->local[p->n_local++] = ep;
 }
 

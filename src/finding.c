@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
+
 /* THE table: one row per finding kind (SPEC section 2). */
 static const struct fkind_info kinds[FK_COUNT] = {
     [FK_POISONED_NAME] = {"poisoned_name", SEV_CRITICAL,
@@ -117,14 +119,9 @@ struct finding *finding_add(struct finding_list *l, enum fkind k)
 {
 	struct finding *f;
 
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		struct finding *v = realloc(l->v, cap * sizeof(*v));
-		if (v == NULL)
-			return NULL;
-		l->v = v;
-		l->cap = cap;
-	}
+	if ((f = array_grow(l->v, &l->cap, l->n, sizeof(*f), 16)) == NULL)
+		return NULL;
+	l->v = f;
 	f = &l->v[l->n++];
 	memset(f, 0, sizeof(*f));
 	f->kind = k;

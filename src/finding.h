@@ -92,6 +92,9 @@ struct finding {
 	size_t n_evidence;
 };
 
+/* What became of one planned action on a finding (act.c decides, report.c renders). */
+enum act_result { ACT_DONE = 0, ACT_SKIPPED, ACT_FAILED };
+
 struct finding_list {
 	struct pool *pool;
 	struct finding *v;

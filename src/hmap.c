@@ -150,9 +150,9 @@ size_t hmap_get(const struct hmap *m, const char *key)
 	const struct slot *s;
 
 	if (m == NULL || key == NULL)
-		return (size_t)-1;
+		return HMAP_NONE;
 	s = find(m, key, 0);
-	return s->used ? s->val : (size_t)-1;
+	return s->used ? s->val : HMAP_NONE;
 }
 
 size_t hmap_get_u64(const struct hmap *m, uint64_t key)
@@ -160,9 +160,9 @@ size_t hmap_get_u64(const struct hmap *m, uint64_t key)
 	const struct slot *s;
 
 	if (m == NULL)
-		return (size_t)-1;
+		return HMAP_NONE;
 	s = find(m, NULL, key);
-	return s->used ? s->val : (size_t)-1;
+	return s->used ? s->val : HMAP_NONE;
 }
 
 size_t hmap_count(const struct hmap *m)

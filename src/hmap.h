@@ -14,7 +14,10 @@ void hmap_free(struct hmap *m); /* NULL is a no-op */
 /* String keys. put keeps an existing value; set replaces it. ESRA_ENOMEM on failure. */
 int hmap_put(struct hmap *m, const char *key, size_t val) ESRA_WUR;
 int hmap_set(struct hmap *m, const char *key, size_t val) ESRA_WUR;
-/* Value for key, or MODEL_NONE-style (size_t)-1 when absent. */
+/* "No value": what the look-ups return for a key that is absent. */
+#define HMAP_NONE ((size_t)-1)
+
+/* Value for key, or HMAP_NONE when absent. */
 size_t hmap_get(const struct hmap *m, const char *key);
 /* Integer keys (IPv4 addresses, hashes) in the same map type; do not mix with string keys. */
 int hmap_put_u64(struct hmap *m, uint64_t key, size_t val) ESRA_WUR;

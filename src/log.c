@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "buf.h"
 
@@ -18,12 +17,15 @@ void log_setup(enum log_level level, bool json)
 	log_json = json;
 }
 
+const char *const log_level_names[] = {
+    [ESRA_LOG_ERROR] = "error", [ESRA_LOG_WARN] = "warn",    [ESRA_LOG_INFO] = "info",
+    [ESRA_LOG_DEBUG] = "debug", [ESRA_LOG_DEBUG + 1] = NULL,
+};
+
 int log_level_parse(const char *s)
 {
-	static const char *const names[] = {"error", "warn", "info", "debug"};
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (esra_strcasecmp(s, names[i]) == 0)
+	for (size_t i = 0; log_level_names[i] != NULL; i++)
+		if (esra_strcasecmp(s, log_level_names[i]) == 0)
 			return (int)i;
 	return -1;
 }
@@ -31,10 +33,8 @@ int log_level_parse(const char *s)
 ESRA_PRINTF(3, 0)
 static void vlog(enum log_level level, const char *suffix, const char *fmt, va_list ap)
 {
-	static const char *const names[] = {"error", "warn", "info", "debug"};
-	char msg[2048], ts[32];
-	struct tm tm;
-	time_t now = time(NULL);
+	const char *const *names = log_level_names;
+	char msg[2048], ts[ESRA_TIME_MAX];
 
 	if (level > log_level)
 		return;
@@ -44,8 +44,7 @@ static void vlog(enum log_level level, const char *suffix, const char *fmt, va_l
 		snprintf(msg + len, sizeof(msg) - len, ": %s", suffix);
 	}
 	esra_redact(msg);
-	gmtime_r(&now, &tm);
-	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	esra_format_time(esra_now_ms(), false, ts, sizeof(ts));
 	if (log_json) {
 		struct buf b;
 		buf_init(&b, 0);

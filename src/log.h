@@ -9,7 +9,9 @@ enum log_level { ESRA_LOG_ERROR = 0, ESRA_LOG_WARN, ESRA_LOG_INFO, ESRA_LOG_DEBU
 
 /* Process-wide settings, set once by agent/ (the sink is the one global of the library). */
 void log_setup(enum log_level level, bool json);
-/* Parse "error" | "warn" | "info" | "debug"; -1 when unknown. */
+/* The level names, by enum log_level, NULL-terminated: "error", "warn", "info", "debug". */
+extern const char *const log_level_names[];
+/* Parse a level name (case-insensitive); -1 when unknown. */
 int log_level_parse(const char *s);
 
 void log_error(const char *fmt, ...) ESRA_PRINTF(1, 2);

@@ -7,22 +7,22 @@
 #include <string.h>
 #include <time.h>
 
+#include "array.h"
 #include "hmap.h"
 #include "limits.h"
+
+_Static_assert(HMAP_NONE == MODEL_NONE, "an absent hmap key reads as no index");
 
 /* Grow a pool-independent array (the big arrays are malloc'ed: they are resized often). */
 static void *grow_array(void **arr, size_t *cap, size_t n, size_t elem)
 {
+	void *p;
+
 	if (n >= ESRA_MAX_OBJECTS && elem != sizeof(struct eu_instance))
 		return NULL;
-	if (n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 64;
-		void *p = realloc(*arr, ncap * elem);
-		if (p == NULL)
-			return NULL;
-		*arr = p;
-		*cap = ncap;
-	}
+	if ((p = array_grow(*arr, cap, n, elem, 64)) == NULL)
+		return NULL;
+	*arr = p;
 	memset((char *)*arr + n * elem, 0, elem);
 	return (char *)*arr + n * elem;
 }
@@ -688,14 +688,4 @@ int model_parse_time(const char *s, int64_t *ms)
 	}
 	*ms = ((days * 86400 + h * 3600 + mi * 60 + sec) - off) * 1000 + frac_ms;
 	return ESRA_OK;
-}
-
-char *model_format_time(int64_t ms, char *out)
-{
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return out;
 }

@@ -302,12 +302,15 @@ const char *model_dns_rc_name(enum dns_rc rc);
 /* An answer is usable for judging when it is OK, NXDOMAIN or NODATA (a real reply). */
 bool model_dns_rc_definite(enum dns_rc rc);
 
+/* ---------------------------------------------------------------- TCP probes */
+
+/* Result of a TCP probe of one instance (probe.tcp). */
+enum probe_rc { PROBE_NOT_RUN = 0, PROBE_OK, PROBE_REFUSED, PROBE_TIMEOUT, PROBE_ERROR };
+
 /* ---------------------------------------------------------------- time */
 
 /* Parse RFC 3339 ("2026-11-24T22:21:00.639362327Z", offsets allowed) to epoch ms.
  * "0001-01-01T00:00:00Z" parses to a negative value. Returns ESRA_EPARSE when malformed. */
 int model_parse_time(const char *s, int64_t *ms) ESRA_WUR;
-/* Format epoch ms as "2026-11-24T21:00:00Z" into out (at least 32 bytes). */
-char *model_format_time(int64_t ms, char *out);
 
 #endif

@@ -5,7 +5,7 @@
 
 #include "common.h"
 #include "ipaddr.h"
-#include "recon.h"
+#include "model.h"
 
 struct probe_target {
 	ip4_t ip;

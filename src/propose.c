@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "limits.h"
 
 int propose_candidate(const struct esra_config *cfg, const char *name, unsigned k, char *out,
@@ -48,7 +49,7 @@ int propose_names(const struct esra_config *cfg, const struct recon *r, const st
 	for (size_t i = 0; i < l->n; i++)
 		next_k[i] = 1;
 	for (int round = 0; round < 25; round++) {
-		const char **names = NULL;
+		const char **names = NULL, **nv;
 		size_t n = 0, cap = 0;
 		struct dns_view *dv = NULL;
 		struct esra_err e;
@@ -67,16 +68,13 @@ int propose_names(const struct esra_config *cfg, const struct recon *r, const st
 					break;
 				if (recon_name_taken_locally(r, cand, NULL))
 					continue;
-				if (n + 3 > cap) {
-					const char **nv;
-					cap = cap ? cap * 2 : 16;
-					nv = realloc(names, cap * sizeof(*nv));
-					if (nv == NULL) {
-						rc = ESRA_ENOMEM;
-						break;
-					}
-					names = nv;
+				/* room for this pair and the canary */
+				nv = array_grow(names, &cap, n + 2, sizeof(*nv), 16);
+				if (nv == NULL) {
+					rc = ESRA_ENOMEM;
+					break;
 				}
+				names = nv;
 				names[n] = finding_strdup(l, cand);
 				names[n + 1] = finding_printf(l, "tasks.%s", cand);
 				if (names[n] == NULL || names[n + 1] == NULL) {

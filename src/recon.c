@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "hmap.h"
 #include "limits.h"
 
@@ -56,6 +57,7 @@ struct recon {
 };
 
 #define NONE MODEL_NONE
+_Static_assert(HMAP_NONE == MODEL_NONE, "an absent hmap key reads as no index");
 
 static int64_t task_changed_ms(const struct sw_task *t)
 {
@@ -97,14 +99,9 @@ static int add_owner(struct recon *r, ip4_t ip, enum ow_type type, size_t a, siz
 	struct owner *o;
 	size_t head;
 
-	if (r->n_owners == r->cap_owners) {
-		size_t cap = r->cap_owners ? r->cap_owners * 2 : 256;
-		struct owner *v = realloc(r->owners, cap * sizeof(*v));
-		if (v == NULL)
-			return ESRA_ENOMEM;
-		r->owners = v;
-		r->cap_owners = cap;
-	}
+	if ((o = array_grow(r->owners, &r->cap_owners, r->n_owners, sizeof(*o), 256)) == NULL)
+		return ESRA_ENOMEM;
+	r->owners = o;
 	head = hmap_get_u64(r->ip_owners, ip);
 	o = &r->owners[r->n_owners];
 	o->type = type;
@@ -282,15 +279,10 @@ static struct namecheck *check_for(struct recon *r, const char *name, bool *fres
 	*fresh = false;
 	if (i != NONE)
 		return &r->checks[i];
-	if (r->n_checks == r->cap_checks) {
-		size_t cap = r->cap_checks ? r->cap_checks * 2 : 64;
-		struct namecheck *v = realloc(r->checks, cap * sizeof(*v));
-		if (v == NULL)
-			return NULL;
-		/* names in the map point into the pool, so moving the array is fine */
-		r->checks = v;
-		r->cap_checks = cap;
-	}
+	/* names in the map point into the pool, so moving the array is fine */
+	if ((c = array_grow(r->checks, &r->cap_checks, r->n_checks, sizeof(*c), 64)) == NULL)
+		return NULL;
+	r->checks = c;
 	c = &r->checks[r->n_checks];
 	memset(c, 0, sizeof(*c));
 	c->name = pool_strdup(r->pool, name);

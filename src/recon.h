@@ -17,9 +17,6 @@ struct recon_input {
 	int64_t now_ms;
 };
 
-/* Result of a TCP probe of one instance (probe.tcp). */
-enum probe_rc { PROBE_NOT_RUN = 0, PROBE_OK, PROBE_REFUSED, PROBE_TIMEOUT, PROBE_ERROR };
-
 struct recon;
 
 struct recon *recon_new(const struct recon_input *in, struct esra_err *err);

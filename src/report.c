@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model.h"
+#include "array.h"
 
 #define WIDTH 78
 
@@ -43,14 +43,10 @@ int report_add_action(struct report *r, const struct report_action *a)
 {
 	struct report_action *c;
 
-	if (r->n_actions == r->cap_actions) {
-		size_t cap = r->cap_actions ? r->cap_actions * 2 : 8;
-		struct report_action *v = realloc(r->actions, cap * sizeof(*v));
-		if (v == NULL)
-			return ESRA_ENOMEM;
-		r->actions = v;
-		r->cap_actions = cap;
-	}
+	c = array_grow(r->actions, &r->cap_actions, r->n_actions, sizeof(*c), 8);
+	if (c == NULL)
+		return ESRA_ENOMEM;
+	r->actions = c;
 	c = &r->actions[r->n_actions];
 	*c = *a;
 	c->action = finding_strdup(&r->findings, a->action ? a->action : "");
@@ -63,16 +59,17 @@ int report_add_action(struct report *r, const struct report_action *a)
 	return ESRA_OK;
 }
 
-static int add_line(struct report *r, const char ***list, size_t *n, const char *fmt, va_list ap)
-    ESRA_PRINTF(4, 0);
+static int add_line(struct report *r, const char ***list, size_t *n, size_t *cap, const char *fmt,
+                    va_list ap) ESRA_PRINTF(5, 0);
 
-static int add_line(struct report *r, const char ***list, size_t *n, const char *fmt, va_list ap)
+static int add_line(struct report *r, const char ***list, size_t *n, size_t *cap, const char *fmt,
+                    va_list ap)
 {
 	char tmp[512];
 	const char **v;
 
 	vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	v = realloc(*list, (*n + 1) * sizeof(*v));
+	v = array_grow(*list, cap, *n, sizeof(*v), 4);
 	if (v == NULL)
 		return ESRA_ENOMEM;
 	*list = v;
@@ -88,7 +85,7 @@ int report_add_note(struct report *r, const char *fmt, ...)
 	int rc;
 
 	va_start(ap, fmt);
-	rc = add_line(r, &r->notes, &r->n_notes, fmt, ap);
+	rc = add_line(r, &r->notes, &r->n_notes, &r->cap_notes, fmt, ap);
 	va_end(ap);
 	return rc;
 }
@@ -99,7 +96,7 @@ int report_add_warning(struct report *r, const char *fmt, ...)
 	int rc;
 
 	va_start(ap, fmt);
-	rc = add_line(r, &r->warnings, &r->n_warnings, fmt, ap);
+	rc = add_line(r, &r->warnings, &r->n_warnings, &r->cap_warnings, fmt, ap);
 	va_end(ap);
 	return rc;
 }
@@ -376,7 +373,7 @@ static int cluster_text(const struct cluster *c, struct buf *b)
 
 int report_text(const struct report *r, struct buf *b)
 {
-	char ts[32], tmp[1024];
+	char ts[ESRA_TIME_MAX], tmp[1024];
 	int rc = summary(r, b);
 
 	if (rc == 0) {
@@ -386,7 +383,8 @@ int report_text(const struct report *r, struct buf *b)
 		         r->node.known ? (r->node.manager ? " (manager" : " (worker") : "",
 		         r->node.known && r->node.leader ? ", leader" : "",
 		         r->node.known && r->node.worker_view ? ", worker view" : "",
-		         r->node.known ? ")" : "", model_format_time(r->generated_ms, ts));
+		         r->node.known ? ")" : "",
+		         esra_format_time(r->generated_ms, false, ts, sizeof(ts)));
 		rc = wrap(b, "", 2, tmp);
 	}
 	if (rc == 0) {
@@ -475,10 +473,10 @@ static void add_str(cJSON *o, const char *k, const char *v)
 
 static void add_time(cJSON *o, const char *k, int64_t ms)
 {
-	char ts[32];
+	char ts[ESRA_TIME_MAX];
 
 	if (ms > 0)
-		cJSON_AddStringToObject(o, k, model_format_time(ms, ts));
+		cJSON_AddStringToObject(o, k, esra_format_time(ms, false, ts, sizeof(ts)));
 	else
 		cJSON_AddNullToObject(o, k);
 }
@@ -649,7 +647,7 @@ static cJSON *cluster_json(const struct cluster *c)
 int report_json(const struct report *r, struct buf *out)
 {
 	cJSON *root = cJSON_CreateObject(), *node, *src, *s, *arr;
-	char ts[32];
+	char ts[ESRA_TIME_MAX];
 	char *text = NULL;
 	int rc = ESRA_ENOMEM;
 
@@ -657,7 +655,8 @@ int report_json(const struct report *r, struct buf *out)
 		return ESRA_ENOMEM;
 	cJSON_AddStringToObject(root, "esra_version", ESRA_VERSION);
 	cJSON_AddStringToObject(root, "command", r->command);
-	cJSON_AddStringToObject(root, "generated_at", model_format_time(r->generated_ms, ts));
+	cJSON_AddStringToObject(root, "generated_at",
+	                        esra_format_time(r->generated_ms, false, ts, sizeof(ts)));
 	cJSON_AddNumberToObject(root, "duration_seconds", r->duration_s);
 	node = cJSON_AddObjectToObject(root, "node");
 	if (node != NULL) {

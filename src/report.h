@@ -20,8 +20,6 @@ struct report_source {
 	                                      containers; dns: names, queries */
 };
 
-enum act_result { ACT_DONE = 0, ACT_SKIPPED, ACT_FAILED };
-
 struct report_action {
 	const char *action; /* "deregister" | "flag" */
 	const char *app, *instance_id;
@@ -55,9 +53,9 @@ struct report {
 	struct report_name *names;
 	size_t n_names;
 	const char **notes; /* what this view could not judge, e.g. on a worker */
-	size_t n_notes;
+	size_t n_notes, cap_notes;
 	const char **warnings; /* how esra is configured unsafely, e.g. TLS not verified */
-	size_t n_warnings;
+	size_t n_warnings, cap_warnings;
 	enum severity status;
 	/* The definite DNS answers this node judged (/status carries them so that the
 	 * cluster view can compare nodes); strings in the findings pool. */
