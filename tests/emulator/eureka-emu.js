@@ -9,7 +9,10 @@
 //
 // Usage: node eureka-emu.js [--port N] [--host ADDR] [--prefix /eureka/] [--auth user:pass]
 //          [--legacy-json] [--not-ready-ms N] [--cache-ms N] [--evict] [--delta-retention-ms N]
-//          [--quiet]
+//          [--quiet] [--tls-cert FILE --tls-key FILE [--tls-ca FILE]]
+// With --tls-cert/--tls-key it speaks HTTPS only (control API included); with --tls-ca it
+// also requires a client certificate signed by that CA (mutual TLS: no certificate, no
+// handshake).
 // The first line on stdout is {"port":N} once it listens (--port 0 picks a free port).
 //
 // Eureka API (under the prefix, e.g. /eureka/):
@@ -18,20 +21,23 @@
 //   PUT apps/{APP}/{ID}/status?value=S (override)             DELETE apps/{APP}/{ID}/status
 //   PUT apps/{APP}/{ID}/metadata?k=v
 // Control API (JSON, never authenticated, never faulted, never logged):
-//   GET /_emu/  GET|PUT|POST|DELETE /_emu/instances  GET|DELETE /_emu/fault
+//   GET /_emu/ (info, connections and failed TLS handshakes)  GET|PUT|POST|DELETE /_emu/instances  GET|DELETE /_emu/fault
 //   POST /_emu/fault {method, path (regex on the path), headers {name: regex}, count (default 1,
 //                     0 = forever), status (HTTP code or "close"), delay_ms, body}
 //   POST /_emu/not-ready {ms}  GET|DELETE /_emu/requests[?since=SEQ]  DELETE /_emu/cache
 //   POST /_emu/config {cache_ms, legacy_json, evict, not_ready_ms}
 'use strict';
 
+const fs = require('fs');
 const http = require('http');
+const https = require('https');
 
 // ---------------------------------------------------------------- options
 function parseArgs(argv) {
   const o = {
     port: 0, host: '127.0.0.1', prefix: '/eureka/', auth: null, legacyJson: false,
     notReadyMs: 0, cacheMs: 0, evict: false, deltaRetentionMs: 180000, quiet: false,
+    tlsCert: null, tlsKey: null, tlsCa: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -49,16 +55,23 @@ function parseArgs(argv) {
       case '--evict': o.evict = true; break;
       case '--delta-retention-ms': o.deltaRetentionMs = Number(val()); break;
       case '--quiet': o.quiet = true; break;
+      case '--tls-cert': o.tlsCert = val(); break;
+      case '--tls-key': o.tlsKey = val(); break;
+      case '--tls-ca': o.tlsCa = val(); break;
       case '-h': case '--help':
         process.stdout.write('usage: eureka-emu.js [--port N] [--host ADDR] [--prefix P] ' +
           '[--auth user:pass] [--legacy-json] [--not-ready-ms N] [--cache-ms N] [--evict] ' +
-          '[--delta-retention-ms N] [--quiet]\n');
+          '[--delta-retention-ms N] [--quiet] [--tls-cert FILE --tls-key FILE [--tls-ca FILE]]\n');
         process.exit(0);
         break;
       default:
         process.stderr.write(`eureka-emu: unknown option ${a}\n`);
         process.exit(2);
     }
+  }
+  if (!o.tlsCert !== !o.tlsKey || (o.tlsCa && !o.tlsCert)) {
+    process.stderr.write('eureka-emu: --tls-cert and --tls-key go together (--tls-ca needs them)\n');
+    process.exit(2);
   }
   if (!o.prefix.startsWith('/')) o.prefix = '/' + o.prefix;
   if (!o.prefix.endsWith('/')) o.prefix += '/';
@@ -89,6 +102,8 @@ const st = {
   faultSeq: 0,
   requests: [],
   reqSeq: 0,
+  connections: 0,        // TCP connections accepted
+  tlsErrors: 0,          // TLS handshakes that failed (--tls-cert)
   cache: new Map(),
 };
 const MAX_REQUESTS = 20000;
@@ -657,7 +672,8 @@ async function control(req, res, path, query, body) {
       case '':
       case 'info':
         return sendJson(res, 200, { port: server.address().port, prefix: opt.prefix, pid: process.pid, options: opt,
-          instances: allInstances().length, version: st.version, hashcode: hashcode() });
+          instances: allInstances().length, version: st.version, hashcode: hashcode(),
+          connections: st.connections, tls_errors: st.tlsErrors });
       case 'instances':
         if (m === 'GET') return sendJson(res, 200, { instances: allInstances(), apps__hashcode: hashcode() });
         if (m === 'PUT' || m === 'POST') {
@@ -762,13 +778,24 @@ async function handle(req, res) {
   return eureka(req, res, segs, query, body);
 }
 
-const server = http.createServer((req, res) => {
+const onRequest = (req, res) => {
   handle(req, res).catch((e) => {
     log(`error: ${e.stack || e}`);
     if (!res.headersSent) send(res, 500, String(e.message || e));
     else res.destroy();
   });
-});
+};
+const server = opt.tlsCert
+  ? https.createServer({
+    cert: fs.readFileSync(opt.tlsCert), key: fs.readFileSync(opt.tlsKey),
+    ca: opt.tlsCa ? fs.readFileSync(opt.tlsCa) : undefined,
+    requestCert: !!opt.tlsCa, rejectUnauthorized: !!opt.tlsCa,
+  }, onRequest)
+  : http.createServer(onRequest);
+// connections and failed handshakes (a client refusing our certificate, or one without a
+// client certificate) are counted: a test can tell "refused in TLS" from "never connected"
+server.on('connection', () => { st.connections++; });
+server.on('tlsClientError', (e) => { st.tlsErrors++; log(`TLS: ${e.code || e.message}`); });
 server.keepAliveTimeout = 30000;
 server.on('error', (e) => { process.stderr.write(`eureka-emu: ${e.message}\n`); process.exit(1); });
 server.listen(opt.port, opt.host, () => {

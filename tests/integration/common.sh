@@ -8,7 +8,9 @@
 #   dk node1|node2 ARGS...   docker CLI against a node
 #   wait_for "desc" SECS CMD...    retry CMD (quietly) every 0.3 s until it succeeds
 #   emu_start [--netns PATH] [emulator options]   sets EMU_PORT, EMU_URL, EMU_PID (call directly,
-#                            not in $(...)); EMU_URLS/EMU_PORTS list every emulator started
+#                            not in $(...)); EMU_URLS/EMU_PORTS list every emulator started;
+#                            with --tls-cert it is https://, and the harness's own curl
+#                            calls to it use EMU_CURL_TLS (e.g. "--cacert F --cert C --key K")
 #   emu_ctl [-p PORT] METHOD PATH [JSON]   the emulator's control API (/_emu/PATH)
 #   emu_get [-p PORT] PATH [curl args...]  GET EMU_URL+PATH (the Eureka API), body on stdout
 #   jsclient_start [js-client.js args]     sets JSCLIENT_PID (waits for its registration)
@@ -51,6 +53,7 @@ IT_JS_PIDS=()
 EMU_PORTS=()
 EMU_URLS=()
 declare -A IT_EMU_NETNS=()
+declare -A IT_EMU_CURL=()
 IT_FINISHED=
 IT_T0=$SECONDS
 
@@ -310,7 +313,7 @@ _dns_has() { dns_a "$1" | grep -qx "$2"; }
 # emu_start [--netns PATH] [eureka-emu.js options]: starts an emulator on a free port of
 # 127.0.0.1 (inside netns PATH if given) and waits until it listens.
 emu_start() {
-  local netns='' prefix=/eureka/ a i pre=() log
+  local netns='' prefix=/eureka/ a i pre=() log scheme=http
   if [ "${1:-}" = --netns ]; then
     netns=$2
     shift 2
@@ -321,6 +324,7 @@ emu_start() {
     case "$a" in
       --prefix) i=$((i + 1)); prefix=${!i} ;;
       --prefix=*) prefix=${a#--prefix=} ;;
+      --tls-cert | --tls-cert=*) scheme=https ;;
     esac
   done
   case "$prefix" in /*) ;; *) prefix=/$prefix ;; esac
@@ -335,7 +339,8 @@ emu_start() {
     sleep 0.1
   done
   EMU_PORT=$(head -n 1 "$log.out" | json_get - 'j.port') || fail "emulator did not start"
-  EMU_URL=http://127.0.0.1:$EMU_PORT$prefix
+  EMU_URL=$scheme://127.0.0.1:$EMU_PORT$prefix
+  if [ "$scheme" = https ]; then IT_EMU_CURL[$EMU_PORT]="${EMU_CURL_TLS:---insecure}"; fi
   EMU_PORTS+=("$EMU_PORT")
   EMU_URLS+=("$EMU_URL")
   IT_EMU_NETNS[$EMU_PORT]=$netns
@@ -343,13 +348,14 @@ emu_start() {
   log "emulator $EMU_PID on $EMU_URL ${netns:+(netns $netns) }$*"
 }
 _emu_curl() { # PORT curl-args...
-  local port=$1 netns
+  local port=$1 netns tls
   shift
   netns=${IT_EMU_NETNS[$port]:-}
+  tls=${IT_EMU_CURL[$port]:-}
   if [ -n "$netns" ]; then
-    nsenter --net="$netns" curl -sS --max-time 20 "$@"
+    nsenter --net="$netns" curl -sS --max-time 20 $tls "$@"
   else
-    curl -sS --max-time 20 "$@"
+    curl -sS --max-time 20 $tls "$@"
   fi
 }
 # emu_ctl [-p PORT] METHOD PATH [JSON]: prints the control API's answer; fails on HTTP >= 400.
@@ -359,7 +365,9 @@ emu_ctl() {
   local m=$1 path=$2 body=${3:-}
   local args=(-X "$m" -H 'Content-Type: application/json' --fail-with-body)
   [ -z "$body" ] || args+=(--data-binary "$body")
-  _emu_curl "$port" "${args[@]}" "http://127.0.0.1:$port/_emu/${path#/}" || fail "emu_ctl $m $path failed"
+  local scheme=http
+  [ -z "${IT_EMU_CURL[$port]:-}" ] || scheme=https
+  _emu_curl "$port" "${args[@]}" "$scheme://127.0.0.1:$port/_emu/${path#/}" || fail "emu_ctl $m $path failed"
 }
 # emu_get [-p PORT] PATH [curl args...]: GET on the Eureka API (PATH relative to the prefix,
 # e.g. apps/GBS-CMS); prints the body. Add -w '%{http_code}' etc. as needed.
