@@ -3,7 +3,19 @@
 #define ESRA_AGENT_H
 
 #include "buf.h"
+#include "cfg.h"
 #include "report.h"
+
+/* The configuration file to read: given (-c FILE), else /etc/esra/esra.conf when it can
+ * be read, else NULL (built-in defaults and the environment). */
+const char *agent_config_path(const char *given);
+/* The one configuration loader (check, preflight, config and watch): cfg_load, and on
+ * failure every problem printed: on stderr, or through the log (via_log, once logging is
+ * set up, as when watch reloads). Returns the cfg_load code; cfg is then not set. */
+int agent_load_config(const char *path, struct esra_config *cfg, bool via_log,
+                      struct esra_err *err);
+/* log.level and log.format of cfg take effect. */
+void agent_setup_logging(const struct esra_config *cfg);
 
 /* Render rep as "text", "json" or "prometheus" into out. */
 int agent_render(const struct report *rep, const char *format, struct buf *out);

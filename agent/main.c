@@ -65,32 +65,37 @@ static const char usage_config[] =
     "usage: esra config check [-c FILE]   validate, exit 0 or 3\n"
     "       esra config show  [-c FILE]   print the effective configuration\n";
 
-static const char *default_config(const char *given)
+const char *agent_config_path(const char *given)
 {
 	if (given != NULL)
 		return given;
 	return access(DEFAULT_CONFIG, R_OK) == 0 ? DEFAULT_CONFIG : NULL;
 }
 
-/* Load the config; on failure print every problem and return EXIT_UNKNOWN. */
-static int load_config(const char *path, struct esra_config *cfg, struct esra_err *err)
+int agent_load_config(const char *path, struct esra_config *cfg, bool via_log, struct esra_err *err)
 {
 	struct buf problems;
+	const char *what;
 	int rc;
 
 	buf_init(&problems, 0);
 	rc = cfg_load(cfg, path, NULL, &problems, err);
 	if (rc != ESRA_OK) {
-		fprintf(stderr, "esra: configuration error%s:\n%s", problems.len ? "s" : "",
-		        problems.len ? problems.data : err->msg);
-		if (problems.len == 0)
-			fputc('\n', stderr);
+		what = problems.len ? problems.data : err->msg;
+		if (via_log) {
+			log_error("configuration error%s:\n%s", problems.len ? "s" : "", what);
+		} else {
+			fprintf(stderr, "esra: configuration error%s:\n%s", problems.len ? "s" : "",
+			        what);
+			if (problems.len == 0)
+				fputc('\n', stderr);
+		}
 	}
 	buf_free(&problems);
 	return rc;
 }
 
-static void setup_logging(const struct esra_config *cfg)
+void agent_setup_logging(const struct esra_config *cfg)
 {
 	int level = log_level_parse(cfg->log.level);
 
@@ -283,12 +288,12 @@ static int cmd_check(int argc, char **argv)
 	}
 	co.services = services;
 	co.n_services = n_services;
-	path = default_config(path);
-	if (load_config(path, &cfg, &err) != ESRA_OK) {
+	path = agent_config_path(path);
+	if (agent_load_config(path, &cfg, false, &err) != ESRA_OK) {
 		free(services);
 		return report_failure("check", "config", err.msg, format, output);
 	}
-	setup_logging(&cfg);
+	agent_setup_logging(&cfg);
 	/* the peers serve /status where watch.listen says (the stack file's port otherwise) */
 	co.cluster_port = agent_listen_port(cfg.watch.listen);
 	if (co.cluster_port == 0)
@@ -336,10 +341,10 @@ static int cmd_preflight(int argc, char **argv)
 			fprintf(stderr, "esra preflight: bad name \"%s\"\n", argv[i]);
 			return EXIT_UNKNOWN;
 		}
-	path = default_config(path);
-	if (load_config(path, &cfg, &err) != ESRA_OK)
+	path = agent_config_path(path);
+	if (agent_load_config(path, &cfg, false, &err) != ESRA_OK)
 		return report_failure("preflight", "config", err.msg, format, NULL);
-	setup_logging(&cfg);
+	agent_setup_logging(&cfg);
 	code = run_cycle(&cfg, "preflight", NULL, (const char *const *)argv + optind,
 	                 (size_t)(argc - optind), format, NULL);
 	cfg_free(&cfg);
@@ -380,8 +385,8 @@ static int cmd_config(int argc, char **argv)
 		fputs(usage_config, stderr);
 		return EXIT_UNKNOWN;
 	}
-	path = default_config(path);
-	if (load_config(path, &cfg, &err) != ESRA_OK)
+	path = agent_config_path(path);
+	if (agent_load_config(path, &cfg, false, &err) != ESRA_OK)
 		return EXIT_UNKNOWN;
 	if (strcmp(sub, "check") == 0) {
 		printf("esra: %s: configuration ok\n", path != NULL ? path : "(defaults)");

@@ -149,54 +149,39 @@ static void nap_until(int64_t deadline)
 	}
 }
 
-static int load(const char *path, struct esra_config *cfg)
-{
-	struct buf problems;
-	struct esra_err err;
-	int rc;
+/* What the command line says. */
+struct watch_args {
+	const char *path;   /* -c FILE, NULL = the default */
+	const char *listen; /* --listen, NULL = watch.listen */
+	long interval;      /* --interval, 0 = watch.interval_seconds */
+};
 
-	buf_init(&problems, 0);
-	rc = cfg_load(cfg, path, NULL, &problems, &err);
-	if (rc != ESRA_OK)
-		log_error("configuration error%s:\n%s", problems.len ? "s" : "",
-		          problems.len ? problems.data : err.msg);
-	buf_free(&problems);
-	return rc;
-}
-
-int agent_watch(int argc, char **argv)
+/* -1 when watch should run, else the exit code (help, or a usage error). */
+static int parse_args(int argc, char **argv, struct watch_args *a)
 {
 	static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
 	                                     {"interval", required_argument, NULL, 'i'},
 	                                     {"listen", required_argument, NULL, 'l'},
 	                                     {"help", no_argument, NULL, 'h'},
 	                                     {NULL, 0, NULL, 0}};
-	const char *path = NULL, *listen_opt = NULL;
-	long interval_opt = 0;
-	struct esra_config cfg;
-	struct cycle *cyc = NULL;
-	struct MHD_Daemon *httpd = NULL;
-	struct served s;
-	struct report_counters counters;
-	struct sigaction sa;
-	struct esra_err err;
-	int ch, code = 0;
 	char *end;
+	int ch;
 
+	memset(a, 0, sizeof(*a));
 	while ((ch = getopt_long(argc, argv, "c:i:l:h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
-			path = optarg;
+			a->path = optarg;
 			break;
 		case 'i':
-			interval_opt = strtol(optarg, &end, 10);
-			if (*end != '\0' || interval_opt < 1 || interval_opt > 86400) {
+			a->interval = strtol(optarg, &end, 10);
+			if (*end != '\0' || a->interval < 1 || a->interval > 86400) {
 				fprintf(stderr, "esra watch: bad --interval \"%s\"\n", optarg);
 				return EXIT_UNKNOWN;
 			}
 			break;
 		case 'l':
-			listen_opt = optarg;
+			a->listen = optarg;
 			break;
 		case 'h':
 			fputs(usage_watch, stdout);
@@ -210,10 +195,12 @@ int agent_watch(int argc, char **argv)
 		fputs(usage_watch, stderr);
 		return EXIT_UNKNOWN;
 	}
-	if (path == NULL && access("/etc/esra/esra.conf", R_OK) == 0)
-		path = "/etc/esra/esra.conf";
-	if (load(path, &cfg) != ESRA_OK)
-		return EXIT_UNKNOWN;
+	return -1;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop;
@@ -222,90 +209,134 @@ int agent_watch(int argc, char **argv)
 	sa.sa_handler = on_hup;
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+}
 
+/* The report becomes what /status and /metrics serve. */
+static void publish(struct served *s, const struct report *rep, struct report_counters *counters)
+{
+	struct buf js, prom;
+
+	buf_init(&js, 0);
+	buf_init(&prom, 0);
+	report_count_actions(rep, counters);
+	if (report_json(rep, &js) == 0 && report_prometheus(rep, counters, &prom) == 0) {
+		pthread_mutex_lock(&s->lock);
+		free(s->status_json);
+		free(s->metrics);
+		s->status_json = buf_take(&js, NULL);
+		s->metrics = buf_take(&prom, NULL);
+		s->last_cycle_ms = esra_mono_ms();
+		pthread_mutex_unlock(&s->lock);
+	}
+	buf_free(&js);
+	buf_free(&prom);
+}
+
+/* One cycle, published and logged; -1 when esra cannot go on (no memory for a report). */
+static int run_one(struct cycle *cyc, const char *listen, struct served *s,
+                   struct report_counters *counters)
+{
+	struct report rep;
+	struct cycle_opts co;
+	struct esra_err err;
+
+	memset(&co, 0, sizeof(co));
+	co.watch = true;
+	/* the leader of a global service reads its peers, which serve where it does */
+	co.cluster_port = agent_listen_port(listen);
+	co.cluster = co.cluster_port > 0 ? CYCLE_CLUSTER_WATCH : CYCLE_CLUSTER_OFF;
+	if (report_init(&rep, "watch") != 0)
+		return -1;
+	if (cycle_check(cyc, &co, &rep, &err) != ESRA_OK) {
+		log_error("cycle failed: %s", err.msg);
+	} else {
+		publish(s, &rep, counters);
+		log_info("cycle: %s, %zu findings, %zu actions, %.2fs",
+		         finding_severity_name(rep.status), rep.findings.n, rep.n_actions,
+		         rep.duration_s);
+	}
+	report_free(&rep);
+	return 0;
+}
+
+/* Run cycles with cfg until a signal (0) or a failure (EXIT_UNKNOWN); the HTTP endpoint is
+ * started on the first pass and kept across reloads. */
+static int run_config(const struct esra_config *cfg, const struct watch_args *a, struct served *s,
+                      struct MHD_Daemon **httpd, struct report_counters *counters)
+{
+	const char *listen = a->listen != NULL ? a->listen : cfg->watch.listen;
+	long interval = a->interval > 0 ? a->interval : cfg->watch.interval_seconds;
+	struct cycle *cyc;
+	struct esra_err err;
+	int code = 0;
+
+	agent_setup_logging(cfg);
+	s->interval_s = interval;
+	if (*httpd == NULL && listen[0] != '\0') {
+		*httpd = start_http(listen, s);
+		if (*httpd == NULL) {
+			log_error("cannot listen on %s", listen);
+			return EXIT_UNKNOWN;
+		}
+		log_info("serving /metrics, /healthz and /status on %s", listen);
+	}
+	if ((cyc = cycle_new(cfg, &err)) == NULL) {
+		log_error("%s", err.msg);
+		return EXIT_UNKNOWN;
+	}
+	while (!stop_flag && !reload_flag) {
+		int64_t start = esra_mono_ms();
+		if (run_one(cyc, listen, s, counters) != 0) {
+			code = EXIT_UNKNOWN;
+			stop_flag = 1;
+			break;
+		}
+		nap_until(start + interval * 1000);
+	}
+	cycle_free(cyc);
+	return code;
+}
+
+/* SIGHUP: the file again; a broken one keeps the running configuration. */
+static void reload(const char *path, struct esra_config *cfg)
+{
+	struct esra_config fresh;
+	struct esra_err err;
+
+	reload_flag = 0;
+	if (agent_load_config(path, &fresh, true, &err) == ESRA_OK) {
+		cfg_free(cfg);
+		*cfg = fresh;
+		log_info("configuration reloaded");
+	} else {
+		log_warnx("keeping the previous configuration");
+	}
+}
+
+int agent_watch(int argc, char **argv)
+{
+	struct watch_args a;
+	struct esra_config cfg;
+	struct MHD_Daemon *httpd = NULL;
+	struct served s;
+	struct report_counters counters;
+	struct esra_err err;
+	int code;
+
+	if ((code = parse_args(argc, argv, &a)) >= 0)
+		return code;
+	a.path = agent_config_path(a.path);
+	if (agent_load_config(a.path, &cfg, false, &err) != ESRA_OK)
+		return EXIT_UNKNOWN;
+	install_signals();
 	memset(&s, 0, sizeof(s));
 	memset(&counters, 0, sizeof(counters));
 	pthread_mutex_init(&s.lock, NULL);
 	for (;;) {
-		/* (re)start with the current config */
-		int level = log_level_parse(cfg.log.level);
-		const char *listen = listen_opt != NULL ? listen_opt : cfg.watch.listen;
-		long interval = interval_opt > 0 ? interval_opt : cfg.watch.interval_seconds;
-
-		log_setup(level < 0 ? ESRA_LOG_INFO : (enum log_level)level,
-		          cfg.log.format == CFG_LOG_JSON);
-		s.interval_s = interval;
-		if (httpd == NULL && listen[0] != '\0') {
-			httpd = start_http(listen, &s);
-			if (httpd == NULL) {
-				log_error("cannot listen on %s", listen);
-				code = EXIT_UNKNOWN;
-				break;
-			}
-			log_info("serving /metrics, /healthz and /status on %s", listen);
-		}
-		if ((cyc = cycle_new(&cfg, &err)) == NULL) {
-			log_error("%s", err.msg);
-			code = EXIT_UNKNOWN;
+		code = run_config(&cfg, &a, &s, &httpd, &counters);
+		if (code != 0 || stop_flag)
 			break;
-		}
-		while (!stop_flag && !reload_flag) {
-			int64_t start = esra_mono_ms();
-			struct report rep;
-			struct cycle_opts co;
-			struct buf js, prom;
-
-			memset(&co, 0, sizeof(co));
-			co.watch = true;
-			/* the leader of a global service reads its peers, which serve where it does
-			 */
-			co.cluster_port = agent_listen_port(listen);
-			co.cluster = co.cluster_port > 0 ? CYCLE_CLUSTER_WATCH : CYCLE_CLUSTER_OFF;
-			if (report_init(&rep, "watch") != 0) {
-				code = EXIT_UNKNOWN;
-				stop_flag = 1;
-				break;
-			}
-			if (cycle_check(cyc, &co, &rep, &err) != ESRA_OK) {
-				log_error("cycle failed: %s", err.msg);
-			} else {
-				buf_init(&js, 0);
-				buf_init(&prom, 0);
-				report_count_actions(&rep, &counters);
-				if (report_json(&rep, &js) == 0 &&
-				    report_prometheus(&rep, &counters, &prom) == 0) {
-					pthread_mutex_lock(&s.lock);
-					free(s.status_json);
-					free(s.metrics);
-					s.status_json = buf_take(&js, NULL);
-					s.metrics = buf_take(&prom, NULL);
-					s.last_cycle_ms = esra_mono_ms();
-					pthread_mutex_unlock(&s.lock);
-				}
-				buf_free(&js);
-				buf_free(&prom);
-				log_info("cycle: %s, %zu findings, %zu actions, %.2fs",
-				         finding_severity_name(rep.status), rep.findings.n,
-				         rep.n_actions, rep.duration_s);
-			}
-			report_free(&rep);
-			nap_until(start + interval * 1000);
-		}
-		cycle_free(cyc);
-		cyc = NULL;
-		if (stop_flag)
-			break;
-		reload_flag = 0;
-		{
-			struct esra_config fresh;
-			if (load(path, &fresh) == ESRA_OK) {
-				cfg_free(&cfg);
-				cfg = fresh;
-				log_info("configuration reloaded");
-			} else {
-				log_warnx("keeping the previous configuration");
-			}
-		}
+		reload(a.path, &cfg);
 	}
 	if (httpd != NULL)
 		MHD_stop_daemon(httpd);
