@@ -340,22 +340,23 @@ struct fetch_all {
 static int fetch_all(void *arg, struct esra_err *err)
 {
 	struct fetch_all *fa = arg;
+	size_t first = 0;
 
 	(void)err;
-	for (size_t first = 0; first < fa->n; first += CLUSTER_MAX_INFLGHT) {
+	while (first < fa->n) {
 		pthread_t th[CLUSTER_MAX_INFLGHT];
 		bool started[CLUSTER_MAX_INFLGHT];
-		size_t m =
-		    fa->n - first < CLUSTER_MAX_INFLGHT ? fa->n - first : CLUSTER_MAX_INFLGHT;
-		for (size_t i = 0; i < m; i++) {
-			started[i] =
-			    pthread_create(&th[i], NULL, peer_get, &fa->jobs[first + i]) == 0;
-			if (!started[i]) /* no thread to spare: ask it here */
-				peer_get(&fa->jobs[first + i]);
+		size_t m = 0;
+		for (; m < CLUSTER_MAX_INFLGHT && first + m < fa->n; m++) {
+			started[m] =
+			    pthread_create(&th[m], NULL, peer_get, &fa->jobs[first + m]) == 0;
+			if (!started[m]) /* no thread to spare: ask it here */
+				peer_get(&fa->jobs[first + m]);
 		}
 		for (size_t i = 0; i < m; i++)
 			if (started[i])
 				pthread_join(th[i], NULL);
+		first += m;
 	}
 	return ESRA_OK;
 }

@@ -824,5 +824,15 @@ int report_prometheus(const struct report *r, const struct report_counters *c, s
 		                "# HELP esra_is_leader Whether this node is the swarm leader.\n"
 		                "# TYPE esra_is_leader gauge\nesra_is_leader %d\n",
 		                r->node.leader ? 1 : 0);
+	if (rc == 0 && r->cluster != NULL)
+		rc = buf_printf(
+		    b,
+		    "# HELP esra_cluster_nodes Nodes in the cluster view of esra's global "
+		    "service, by whether their esra answered.\n"
+		    "# TYPE esra_cluster_nodes gauge\n"
+		    "esra_cluster_nodes{answered=\"true\"} %zu\n"
+		    "esra_cluster_nodes{answered=\"false\"} %zu\n",
+		    cluster_answered(r->cluster),
+		    r->cluster->n_nodes - cluster_answered(r->cluster));
 	return rc;
 }

@@ -84,6 +84,8 @@ assert_eq "$(dk node1 node inspect -f '{{.ID}}' node2)" \
   "$(json_get "$s" 'j.cluster.nodes.find(n => n.hostname === "node2").id')" "node2 by its id"
 assert_eq "DNS tasks.esra" "$(json_get "$s" 'j.cluster.peers_from')" "peers found by DNS"
 assert_contains "$(json_get "$s" 'j.cluster.poisoned["gbs-cms"]')" node1 "gbs-cms poisoned on node1"
+assert_contains "$(in_container "$E1" curl -sS --max-time 5 http://127.0.0.1:9477/metrics)" \
+  'esra_cluster_nodes{answered="true"} 2' "the leader's /metrics: 2 nodes answered"
 
 # node2's resolver: swarm's answers (as the leader's /status gives them) plus EXTRA for gbs-cms
 json_get "$s" "Object.entries(j.dns_answers).map(([n, a]) => n + ' ' + \
@@ -142,6 +144,8 @@ s=$(leader_status)
 assert_eq node2 "$(json_get "$s" 'j.cluster.nodes.find(n => !n.answered).hostname')" \
   "the silent peer is named node2 (from the Docker tasks)"
 assert_eq 1 "$(json_get "$s" 'j.cluster.answered')" "one node answered"
+assert_contains "$(in_container "$E1" curl -sS --max-time 5 http://127.0.0.1:9477/metrics)" \
+  'esra_cluster_nodes{answered="false"} 1' "the leader's /metrics: 1 node silent"
 assert_contains "$(json_get "$s" 'j.notes.join("\n")')" "cluster: node2 did not answer" "a note names it"
 json_get "$s" 'j.duration_seconds < 6' | grep -qx true ||
   fail "the leader's cycle took $(json_get "$s" 'j.duration_seconds') s with a silent peer"

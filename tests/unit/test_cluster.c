@@ -303,6 +303,7 @@ static void test_status_round_trip(void **state)
 /* The cluster object in JSON and text: every node, who answered, per poisoned name where. */
 static void test_report_renders_cluster(void **state)
 {
+	struct report_counters counters;
 	struct report rep;
 	struct buf out;
 	struct cluster_node *n;
@@ -334,6 +335,11 @@ static void test_report_renders_cluster(void **state)
 	assert_non_null(
 	    strstr(out.data, "\"poisoned\":\t{\n\t\t\t\"gbs-cms\":\t[\"node1\", \"node2\"]"));
 	assert_non_null(strstr(out.data, "\"answered\":\tfalse"));
+	buf_reset(&out);
+	memset(&counters, 0, sizeof(counters));
+	assert_int_equal(report_prometheus(&rep, &counters, &out), 0);
+	assert_non_null(strstr(out.data, "esra_cluster_nodes{answered=\"true\"} 2\n"));
+	assert_non_null(strstr(out.data, "esra_cluster_nodes{answered=\"false\"} 1\n"));
 	buf_free(&out);
 	report_free(&rep);
 }
