@@ -331,36 +331,6 @@ static void *peer_get(void *arg)
 	return NULL;
 }
 
-struct fetch_all {
-	struct peer_job *jobs;
-	size_t n;
-};
-
-/* Runs in the namespace the peers are reached from: threads made here inherit it. */
-static int fetch_all(void *arg, struct esra_err *err)
-{
-	struct fetch_all *fa = arg;
-	size_t first = 0;
-
-	(void)err;
-	while (first < fa->n) {
-		pthread_t th[CLUSTER_MAX_INFLGHT];
-		bool started[CLUSTER_MAX_INFLGHT];
-		size_t m = 0;
-		for (; m < CLUSTER_MAX_INFLGHT && first + m < fa->n; m++) {
-			started[m] =
-			    pthread_create(&th[m], NULL, peer_get, &fa->jobs[first + m]) == 0;
-			if (!started[m]) /* no thread to spare: ask it here */
-				peer_get(&fa->jobs[first + m]);
-		}
-		for (size_t i = 0; i < m; i++)
-			if (started[i])
-				pthread_join(th[i], NULL);
-		first += m;
-	}
-	return ESRA_OK;
-}
-
 static bool known_id(const struct cluster *c, const char *id)
 {
 	for (size_t i = 0; id[0] != '\0' && i < c->n_nodes; i++)
@@ -440,6 +410,47 @@ nomem:
 	return ESRA_ENOMEM;
 }
 
+struct fetch_all {
+	struct cluster *c;
+	struct peer_job *jobs;
+	size_t n;
+};
+
+/* Runs in the namespace the peers are reached from (threads made here inherit it): asks
+ * the peers in waves of CLUSTER_MAX_INFLGHT and adds each wave's outcomes before the next,
+ * so that only one wave's bodies are held at once. */
+static int fetch_all(void *arg, struct esra_err *err)
+{
+	struct fetch_all *fa = arg;
+	size_t first = 0;
+
+	while (first < fa->n) {
+		pthread_t th[CLUSTER_MAX_INFLGHT];
+		bool started[CLUSTER_MAX_INFLGHT];
+		size_t m = 0;
+		int rc = ESRA_OK;
+		for (; m < CLUSTER_MAX_INFLGHT && first + m < fa->n; m++) {
+			started[m] =
+			    pthread_create(&th[m], NULL, peer_get, &fa->jobs[first + m]) == 0;
+			if (!started[m]) /* no thread to spare: ask it here */
+				peer_get(&fa->jobs[first + m]);
+		}
+		for (size_t i = 0; i < m; i++) {
+			if (started[i])
+				pthread_join(th[i], NULL);
+		}
+		for (size_t i = 0; i < m; i++) {
+			if (rc == ESRA_OK)
+				rc = add_peer(fa->c, &fa->jobs[first + i]);
+			http_resp_free(&fa->jobs[first + i].resp);
+		}
+		if (rc != ESRA_OK)
+			return esra_err_set(err, ESRA_ENOMEM, "cluster: out of memory");
+		first += m;
+	}
+	return ESRA_OK;
+}
+
 int cluster_fetch(struct cluster *c, const struct cluster_peer *peers, size_t n,
                   const struct cluster_fetch_opts *o, struct esra_err *err)
 {
@@ -449,6 +460,7 @@ int cluster_fetch(struct cluster *c, const struct cluster_peer *peers, size_t n,
 
 	if (n == 0)
 		return ESRA_OK;
+	fa.c = c;
 	fa.n = n;
 	fa.jobs = calloc(n, sizeof(*fa.jobs));
 	if (fa.jobs == NULL)
@@ -461,10 +473,7 @@ int cluster_fetch(struct cluster *c, const struct cluster_peer *peers, size_t n,
 		         ip4_format(peers[i].ip, ip), peers[i].port);
 	}
 	rc = netns_run(o->netns, fetch_all, &fa, NULL, err);
-	for (size_t i = 0; rc == ESRA_OK && i < n; i++)
-		if (add_peer(c, &fa.jobs[i]) != ESRA_OK)
-			rc = esra_err_set(err, ESRA_ENOMEM, "cluster: out of memory");
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) /* what a failed wave left */
 		http_resp_free(&fa.jobs[i].resp);
 	free(fa.jobs);
 	return rc;

@@ -83,6 +83,7 @@ assert_eq "node1 node2" "$(json_get "$s" 'j.cluster.nodes.map(n => n.hostname).s
 assert_eq "$(dk node1 node inspect -f '{{.ID}}' node2)" \
   "$(json_get "$s" 'j.cluster.nodes.find(n => n.hostname === "node2").id')" "node2 by its id"
 assert_eq "DNS tasks.esra" "$(json_get "$s" 'j.cluster.peers_from')" "peers found by DNS"
+assert_eq false "$(json_get "$(status_of "$E2")" "'cluster' in j")" "node2 (not the leader) holds no cluster view"
 assert_contains "$(json_get "$s" 'j.cluster.poisoned["gbs-cms"]')" node1 "gbs-cms poisoned on node1"
 assert_contains "$(in_container "$E1" curl -sS --max-time 5 http://127.0.0.1:9477/metrics)" \
   'esra_cluster_nodes{answered="true"} 2' "the leader's /metrics: 2 nodes answered"
