@@ -834,5 +834,12 @@ int report_prometheus(const struct report *r, const struct report_counters *c, s
 		    "esra_cluster_nodes{answered=\"false\"} %zu\n",
 		    cluster_answered(r->cluster),
 		    r->cluster->n_nodes - cluster_answered(r->cluster));
+	if (rc == 0)
+		rc = buf_printf(
+		    b,
+		    "# HELP esra_config_warnings Warnings about esra's own configuration "
+		    "in the last check (e.g. eureka.tls_verify = false).\n"
+		    "# TYPE esra_config_warnings gauge\nesra_config_warnings %zu\n",
+		    r->n_warnings);
 	return rc;
 }

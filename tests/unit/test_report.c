@@ -201,6 +201,37 @@ static void test_report_status_worst_wins_critical_over_unknown(void **state)
 	report_free(&r);
 }
 
+/* A configuration warning is in every rendering and changes no status. */
+static void test_report_warnings_in_every_format(void **state)
+{
+	struct report r;
+	struct report_counters c;
+	struct buf t, j, p;
+	enum severity before;
+
+	(void)state;
+	incident_report(&r);
+	before = r.status;
+	assert_int_equal(report_add_warning(&r, "eureka.tls_verify is false: %s", "unverified"), 0);
+	report_finish(&r);
+	assert_int_equal(r.status, before);
+	memset(&c, 0, sizeof(c));
+	buf_init(&t, 0);
+	buf_init(&j, 0);
+	buf_init(&p, 0);
+	assert_int_equal(report_text(&r, &t), 0);
+	assert_int_equal(report_json(&r, &j), 0);
+	assert_int_equal(report_prometheus(&r, &c, &p), 0);
+	assert_non_null(strstr(t.data, "\nwarning: eureka.tls_verify is false: unverified\n"));
+	assert_non_null(
+	    strstr(j.data, "\"warnings\":\t[\"eureka.tls_verify is false: unverified\"]"));
+	assert_non_null(strstr(p.data, "\nesra_config_warnings 1\n"));
+	buf_free(&t);
+	buf_free(&j);
+	buf_free(&p);
+	report_free(&r);
+}
+
 static void test_report_prometheus_metrics(void **state)
 {
 	struct report r;
@@ -226,6 +257,7 @@ static void test_report_prometheus_metrics(void **state)
 	assert_non_null(strstr(b.data, "esra_last_success_timestamp_seconds 1795000000.000\n"));
 	assert_non_null(strstr(b.data, "esra_is_leader 1\n"));
 	assert_non_null(strstr(b.data, "# TYPE esra_actions_total counter\n"));
+	assert_non_null(strstr(b.data, "esra_config_warnings 0\n"));
 	buf_free(&b);
 	report_free(&r);
 }
@@ -287,6 +319,7 @@ int main(void)
 	    cmocka_unit_test(test_report_json_carries_the_contract_fields),
 	    cmocka_unit_test(test_report_status_worst_wins_critical_over_unknown),
 	    cmocka_unit_test(test_report_prometheus_metrics),
+	    cmocka_unit_test(test_report_warnings_in_every_format),
 	    cmocka_unit_test(test_report_adopted_findings_outlive_their_views),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
