@@ -4,6 +4,8 @@
  * over HTTP with a bound, and /status carrying the DNS answers the merge compares. */
 #include <arpa/inet.h>
 #include <microhttpd.h>
+#include <pthread.h>
+#include <time.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -350,8 +352,19 @@ struct peer_srv {
 	struct MHD_Daemon *d;
 	int port;
 	const char *body;
-	unsigned sleep_ms;
+	bool hold; /* answer only once released (or after 20 s) */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool released;
 };
+
+static void srv_release(struct peer_srv *s)
+{
+	pthread_mutex_lock(&s->lock);
+	s->released = true;
+	pthread_cond_broadcast(&s->cond);
+	pthread_mutex_unlock(&s->lock);
+}
 
 static enum MHD_Result serve(void *cls, struct MHD_Connection *conn, const char *url,
                              const char *method, const char *version, const char *upload,
@@ -367,8 +380,15 @@ static enum MHD_Result serve(void *cls, struct MHD_Connection *conn, const char 
 	(void)con_cls;
 	if (strcmp(method, "GET") != 0 || strcmp(url, "/status") != 0)
 		return MHD_NO;
-	if (s->sleep_ms > 0)
-		usleep(s->sleep_ms * 1000);
+	if (s->hold) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 20;
+		pthread_mutex_lock(&s->lock);
+		while (!s->released && pthread_cond_timedwait(&s->cond, &s->lock, &until) == 0)
+			;
+		pthread_mutex_unlock(&s->lock);
+	}
 	r = MHD_create_response_from_buffer(strlen(s->body), (void *)s->body,
 	                                    MHD_RESPMEM_PERSISTENT);
 	ret = MHD_queue_response(conn, MHD_HTTP_OK, r);
@@ -381,6 +401,8 @@ static void srv_start(struct peer_srv *s)
 	struct sockaddr_in sin;
 	const union MHD_DaemonInfo *di;
 
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->cond, NULL);
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -433,7 +455,7 @@ static void test_fetch(void **state)
 	memset(&slow, 0, sizeof(slow));
 	memset(&self, 0, sizeof(self));
 	ok.body = slow.body = body;
-	slow.sleep_ms = 2000;
+	slow.hold = true;
 	self.body = "{\"node\": {\"id\": \"id-node1\"}, \"status\": \"ok\", \"findings\": [], "
 	            "\"dns_answers\": {}}";
 	srv_start(&ok);
@@ -453,8 +475,9 @@ static void test_fetch(void **state)
 	o.timeout_ms = 300;
 	t0 = esra_mono_ms();
 	assert_int_equal(cluster_fetch(c, peers, 4, &o, &err), ESRA_OK);
-	/* asked at once: the slow one costs its bound, not its delay */
-	assert_true(esra_mono_ms() - t0 < 1500);
+	/* the silent one cost its bound (300 ms), not the 20 s it would have taken */
+	assert_true(esra_mono_ms() - t0 < 10000);
+	srv_release(&slow);
 	assert_int_equal(c->n_nodes, 4); /* self, ok, slow, refused; the self echo dropped */
 	n = by_addr(c, ok.port);
 	assert_true(n->answered);
@@ -472,6 +495,12 @@ static void test_fetch(void **state)
 	MHD_stop_daemon(ok.d);
 	MHD_stop_daemon(slow.d);
 	MHD_stop_daemon(self.d);
+	pthread_mutex_destroy(&ok.lock);
+	pthread_mutex_destroy(&slow.lock);
+	pthread_mutex_destroy(&self.lock);
+	pthread_cond_destroy(&ok.cond);
+	pthread_cond_destroy(&slow.cond);
+	pthread_cond_destroy(&self.cond);
 	cluster_free(c);
 	free(body);
 }
