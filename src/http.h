@@ -1,5 +1,6 @@
 /* http.h: one reusable HTTP client (a libcurl easy handle) for Eureka and the Docker Engine:
- * unix sockets, TLS client certificates, timeouts, body caps and streaming bodies.
+ * unix sockets, TLS (server verification, client certificates), timeouts, body caps,
+ * streaming bodies, and a GET-only mode for a reader that must never write.
  * Never logs; errors name the (redacted) URL. A struct http is owned by its creator. */
 #ifndef ESRA_HTTP_H
 #define ESRA_HTTP_H
