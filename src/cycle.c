@@ -2,6 +2,7 @@
  * The only module that calls all readers; it never prints (agent/ renders the report). */
 #include "cycle.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,79 +137,161 @@ static int source_error(struct report *rep, const char *source, const char *msg,
 	return ESRA_OK;
 }
 
-static int gather_docker(struct cycle *c, struct views *v, struct report *rep)
-{
-	struct esra_err e;
-	int64_t t0;
-	int rc;
+/* ---------------------------------------------------------------- gathering
+ * Docker and Eureka are read at the same time, each on its own thread, and each asks DNS
+ * for its names as soon as it has them (the swarm's service names, the instances'
+ * hostNames), so a cycle costs about its slowest source. The threads only read and parse:
+ * the report is written by the cycle's thread after the join. */
 
-	rep->docker.attempted = true;
-	snprintf(rep->docker.where, sizeof(rep->docker.where), "%s", c->docker_where);
-	esra_err_clear(&e);
-	t0 = esra_mono_ms();
-	rc = docker_read(c->dk, &v->sw, &e);
-	log_debug("docker: %lld ms, %zu bytes", (long long)(esra_mono_ms() - t0),
-	          v->sw != NULL ? v->sw->bytes : 0);
-	if (rc == ESRA_ENOMEM)
-		return rc;
-	if (rc != ESRA_OK) {
-		snprintf(rep->docker.error, sizeof(rep->docker.error), "%s", e.msg);
-		return source_error(rep, "docker", e.msg,
-		                    "check docker.host / DOCKER_HOST and that esra may read the "
-		                    "socket (mounted into the container for a swarm service)");
+/* What a reader thread brings back. */
+struct reader {
+	struct cycle *c;
+	struct views *v;
+	int64_t now_ms;
+	bool watch;    /* Eureka: follow apps/delta */
+	bool prefetch; /* ask DNS for this source's names */
+	int rc;
+	struct esra_err e;
+	int64_t ms;
+	/* Eureka */
+	bool delta;
+	uint64_t bytes;
+	struct esra_err *peer_err; /* per peer, code ESRA_OK when read */
+	/* DNS asked from this thread */
+	struct dns_view *dns;
+	int dns_rc;
+	struct esra_err dns_e;
+	int64_t dns_ms;
+	size_t dns_names;
+};
+
+static void dns_opts_of(const struct cycle *c, const struct views *v, struct dns_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->server = c->cfg->dns.server;
+	o->port = (int)c->cfg->dns.port;
+	o->timeout_ms = c->cfg->dns.timeout_ms;
+	o->attempts = (int)c->cfg->dns.attempts;
+	o->netns = v->seat[0] ? v->seat : NULL;
+}
+
+/* One DNS round in the debug log: time, names, and how the congestion window went. */
+static void log_dns_round(const char *what, const struct dns_view *d, size_t n, int64_t ms)
+{
+	log_debug("dns: %lld ms, %zu %s", (long long)ms, n, what);
+	if (d != NULL)
+		log_debug("dns: %zu queries, %zu retransmits, %zu lost; window %zu -> %zu "
+		          "(min %zu, max %zu), srtt %ld us",
+		          d->queries, d->retransmits, d->lost, d->window_start, d->window_end,
+		          d->window_min, d->window_max, d->srtt_us);
+}
+
+static void reader_dns(struct reader *r, const char *const *names, size_t n)
+{
+	struct dns_opts o;
+	int64_t t0 = esra_mono_ms();
+
+	if (n == 0)
+		return;
+	dns_opts_of(r->c, r->v, &o);
+	esra_err_clear(&r->dns_e);
+	r->dns_rc = dns_resolve(&o, names, n, &r->dns, &r->dns_e);
+	r->dns_ms = esra_mono_ms() - t0;
+	r->dns_names = n;
+}
+
+/* Where DNS (and probes) are asked from, when dns.netns needs no lookup. */
+static void static_seat(struct cycle *c, struct views *v)
+{
+	const char *ns = c->cfg->dns.netns;
+
+	v->seat[0] = '\0';
+	if (ns[0] != '\0' && strncmp(ns, "container:", 10) != 0)
+		snprintf(v->seat, sizeof(v->seat), "%s", ns);
+}
+
+/* dns.netns = container:NAME: that container's namespace, from Docker (on the Docker
+ * thread: it uses the Docker client). */
+static void container_seat(struct cycle *c, struct views *v)
+{
+	const char *ns = c->cfg->dns.netns;
+	struct esra_err e;
+	pid_t pid;
+
+	if (strncmp(ns, "container:", 10) != 0)
+		return;
+	if (v->sw == NULL) {
+		v->seat_failed = true;
+		snprintf(v->seat_error, sizeof(v->seat_error),
+		         "dns.netns %s: cannot look up the container: Docker is not readable", ns);
+		return;
 	}
-	rep->docker.ok = true;
-	rep->docker_api = docker_api_version(c->dk);
-	rep->docker.count_a = v->sw->n_services;
-	rep->docker.count_b = v->sw->n_tasks;
-	rep->docker.count_c = v->sw->n_containers;
-	rep->node.known = true;
-	rep->node.id = finding_strdup(&rep->findings, v->sw->self.id);
-	rep->node.hostname = finding_strdup(&rep->findings, v->sw->self.hostname);
-	if (rep->node.id == NULL || rep->node.hostname == NULL)
-		return ESRA_ENOMEM;
-	rep->node.manager = v->sw->self.manager;
-	rep->node.leader = v->sw->self.leader;
-	rep->node.worker_view = v->sw->worker_view;
-	if (v->sw->worker_view &&
-	    report_add_note(rep, "worker view: /services, /tasks and /nodes need a manager; "
-	                         "stale_instance, wrong_network, orphan_endpoint, replica_drift "
-	                         "and unregistered_service are judged on a manager") != 0)
-		return ESRA_ENOMEM;
-	return ESRA_OK;
+	esra_err_clear(&e);
+	if (docker_container_pid(c->dk, ns + 10, &pid, &e) != ESRA_OK ||
+	    netns_path_for_pid(pid, v->seat, sizeof(v->seat)) != ESRA_OK) {
+		v->seat_failed = true;
+		snprintf(v->seat_error, sizeof(v->seat_error), "dns.netns %s: %s", ns,
+		         e.msg[0] ? e.msg : "no such process");
+	}
+}
+
+static void *docker_thread(void *arg)
+{
+	struct reader *r = arg;
+	struct views *v = r->v;
+	struct recon_input in;
+	const char **names = NULL;
+	size_t n = 0;
+	int64_t t0 = esra_mono_ms();
+
+	esra_err_clear(&r->e);
+	r->rc = docker_read(r->c->dk, &v->sw, &r->e);
+	r->ms = esra_mono_ms() - t0;
+	container_seat(r->c, v);
+	if (!r->prefetch || r->rc != ESRA_OK || v->seat_failed)
+		return NULL;
+	/* the swarm's names: the checks recon makes of this view alone (the registry is added
+	 * to the same recon after the join) */
+	memset(&in, 0, sizeof(in));
+	in.cfg = r->c->cfg;
+	in.sw = v->sw;
+	in.now_ms = r->now_ms;
+	v->rc = recon_new(&in, &r->dns_e);
+	if (v->rc == NULL || recon_dns_names(v->rc, &names, &n, &r->dns_e) != ESRA_OK) {
+		r->dns_rc = r->dns_e.code;
+		return NULL;
+	}
+	reader_dns(r, names, n);
+	free(names);
+	return NULL;
 }
 
 /* With several peers, read every one: instances they disagree about are never acted on,
  * and an unreadable peer makes the cycle incomplete for acting. */
-static int read_peers(struct cycle *c, struct views *v, struct report *rep)
+static int read_peers(struct reader *r)
 {
+	struct cycle *c = r->c;
+	struct views *v = r->v;
 	size_t np = eureka_peer_count(c->eu);
 
 	if (np < 2)
 		return ESRA_OK;
 	v->peers = calloc(np, sizeof(*v->peers));
-	if (v->peers == NULL)
+	r->peer_err = calloc(np, sizeof(*r->peer_err));
+	if (v->peers == NULL || r->peer_err == NULL)
 		return ESRA_ENOMEM;
 	v->n_peers = np;
 	v->peers[v->peer] = v->reg;
 	for (size_t p = 0; p < np; p++) {
-		struct esra_err e;
 		int rc;
 		if (p == v->peer)
 			continue;
-		esra_err_clear(&e);
-		rc = eureka_fetch_peer(c->eu, p, &v->peers[p], &e);
+		esra_err_clear(&r->peer_err[p]);
+		rc = eureka_fetch_peer(c->eu, p, &v->peers[p], &r->peer_err[p]);
 		if (rc == ESRA_ENOMEM)
 			return rc;
-		if (rc != ESRA_OK) {
-			v->peers_ok = false;
-			snprintf(v->peers_error, sizeof(v->peers_error), "%s", e.msg);
-			if (source_error(
-			        rep, "eureka", e.msg,
-			        "a Eureka peer could not be read: no instance is changed until "
-			        "every peer answers") != ESRA_OK)
-				return ESRA_ENOMEM;
-		}
+		if (rc != ESRA_OK)
+			r->peer_err[p].code = rc;
 	}
 	return ESRA_OK;
 }
@@ -248,107 +331,267 @@ out:
 	return ok;
 }
 
-static int gather_eureka(struct cycle *c, struct views *v, struct report *rep, bool watch)
+/* The hostNames DNS is asked for (recon_dns_names asks the same, minus those equal to a
+ * service name, whose answer the swarm's round brings). */
+static int hostnames_of(const struct eu_registry *g, const char ***out, size_t *n)
 {
-	struct esra_err e;
-	bool delta;
-	uint64_t bytes0;
-	int64_t t0;
-	size_t peer = 0;
-	int rc = ESRA_OK;
-	const char *remedy;
+	const char **v = malloc((g->n_inst + 1) * sizeof(*v));
+	struct hmap *seen = hmap_new(g->n_inst + 1, true);
+	size_t k = 0;
 
-	rep->eureka.attempted = true;
-	if (!c->cfg->eureka.tls_verify && report_add_warning(rep, "%s", tls_off_warning) != 0)
-		return ESRA_ENOMEM;
-	esra_err_clear(&e);
-	t0 = esra_mono_ms();
-	bytes0 = eureka_bytes_received(c->eu);
-	delta = watch && follow_delta(c, v, &peer);
-	if (!delta) {
-		rc = eureka_fetch(c->eu, &v->reg, &peer, &e);
-		if (rc == ESRA_OK && watch) {
+	*out = NULL;
+	*n = 0;
+	if (v == NULL || seen == NULL)
+		goto nomem;
+	for (size_t i = 0; i < g->n_inst; i++) {
+		const struct eu_instance *in = &g->inst[i];
+		if (in->hostname[0] == '\0' || in->hostname_is_ip ||
+		    hmap_get(seen, in->hostname) != MODEL_NONE)
+			continue;
+		if (hmap_put(seen, in->hostname, i) != 0)
+			goto nomem;
+		v[k++] = in->hostname;
+	}
+	hmap_free(seen);
+	*out = v;
+	*n = k;
+	return ESRA_OK;
+nomem:
+	free(v);
+	hmap_free(seen);
+	return ESRA_ENOMEM;
+}
+
+static void *eureka_thread(void *arg)
+{
+	struct reader *r = arg;
+	struct cycle *c = r->c;
+	struct views *v = r->v;
+	const char **names = NULL;
+	size_t n = 0, peer = 0;
+	uint64_t bytes0 = eureka_bytes_received(c->eu);
+	int64_t t0 = esra_mono_ms();
+
+	esra_err_clear(&r->e);
+	r->delta = r->watch && follow_delta(c, v, &peer);
+	if (!r->delta) {
+		r->rc = eureka_fetch(c->eu, &v->reg, &peer, &r->e);
+		if (r->rc == ESRA_OK && r->watch) {
 			c->kept = v->reg;
 			c->kept_peer = peer;
 			v->reg_kept = true;
 		}
 	}
-	if (rc == ESRA_ENOMEM)
-		return rc;
-	if (rc != ESRA_OK) {
-		snprintf(rep->eureka.error, sizeof(rep->eureka.error), "%s", e.msg);
+	r->ms = esra_mono_ms() - t0;
+	r->bytes = eureka_bytes_received(c->eu) - bytes0;
+	if (r->rc != ESRA_OK)
+		return NULL;
+	v->peer = peer;
+	if ((r->rc = read_peers(r)) != ESRA_OK)
+		return NULL;
+	/* container:NAME seats are known once Docker is read: its hostNames wait for the join */
+	if (!r->prefetch || strncmp(c->cfg->dns.netns, "container:", 10) == 0)
+		return NULL;
+	if (hostnames_of(v->reg, &names, &n) != ESRA_OK) {
+		r->dns_rc = esra_err_set(&r->dns_e, ESRA_ENOMEM, "out of memory");
+		return NULL;
+	}
+	reader_dns(r, names, n);
+	free(names);
+	return NULL;
+}
+
+static int record_docker(struct cycle *c, struct views *v, const struct reader *r,
+                         struct report *rep)
+{
+	rep->docker.attempted = true;
+	snprintf(rep->docker.where, sizeof(rep->docker.where), "%s", c->docker_where);
+	log_debug("docker: %lld ms, %zu bytes", (long long)r->ms, v->sw != NULL ? v->sw->bytes : 0);
+	if (r->rc == ESRA_ENOMEM)
+		return r->rc;
+	if (r->rc != ESRA_OK) {
+		snprintf(rep->docker.error, sizeof(rep->docker.error), "%s", r->e.msg);
+		return source_error(rep, "docker", r->e.msg,
+		                    "check docker.host / DOCKER_HOST and that esra may read the "
+		                    "socket (mounted into the container for a swarm service)");
+	}
+	rep->docker.ok = true;
+	rep->docker_api = docker_api_version(c->dk);
+	rep->docker.count_a = v->sw->n_services;
+	rep->docker.count_b = v->sw->n_tasks;
+	rep->docker.count_c = v->sw->n_containers;
+	rep->node.known = true;
+	rep->node.id = finding_strdup(&rep->findings, v->sw->self.id);
+	rep->node.hostname = finding_strdup(&rep->findings, v->sw->self.hostname);
+	if (rep->node.id == NULL || rep->node.hostname == NULL)
+		return ESRA_ENOMEM;
+	rep->node.manager = v->sw->self.manager;
+	rep->node.leader = v->sw->self.leader;
+	rep->node.worker_view = v->sw->worker_view;
+	if (v->sw->worker_view &&
+	    report_add_note(rep, "worker view: /services, /tasks and /nodes need a manager; "
+	                         "stale_instance, wrong_network, orphan_endpoint, replica_drift "
+	                         "and unregistered_service are judged on a manager") != 0)
+		return ESRA_ENOMEM;
+	return ESRA_OK;
+}
+
+static int record_eureka(struct cycle *c, struct views *v, const struct reader *r,
+                         struct report *rep)
+{
+	const char *remedy;
+
+	rep->eureka.attempted = true;
+	if (!c->cfg->eureka.tls_verify && report_add_warning(rep, "%s", tls_off_warning) != 0)
+		return ESRA_ENOMEM;
+	if (r->rc == ESRA_ENOMEM)
+		return r->rc;
+	if (r->rc != ESRA_OK) {
+		snprintf(rep->eureka.error, sizeof(rep->eureka.error), "%s", r->e.msg);
 		snprintf(rep->eureka.where, sizeof(rep->eureka.where), "%s",
 		         eureka_peer_url(c->eu, 0));
 		remedy =
-		    rc == ESRA_ENOTREADY
+		    r->rc == ESRA_ENOTREADY
 		        ? "wait and retry: a Eureka server refuses reads (403) for minutes "
 		          "after starting with an empty registry; nothing was judged or changed"
-		    : rc == ESRA_EAUTH ? "check the user:password in eureka.urls / ESRA_EUREKA_URLS"
-		                       : "check eureka.urls / ESRA_EUREKA_URLS, that the server "
-		                         "is reachable from this node and, for https://, that its "
-		                         "certificate verifies (eureka.ca_file, eureka.cert_file)";
-		return source_error(rep, "eureka", e.msg, remedy);
+		    : r->rc == ESRA_EAUTH
+		        ? "check the user:password in eureka.urls / ESRA_EUREKA_URLS"
+		        : "check eureka.urls / ESRA_EUREKA_URLS, that the server is reachable "
+		          "from this node and, for https://, that its certificate verifies "
+		          "(eureka.ca_file, eureka.cert_file)";
+		return source_error(rep, "eureka", r->e.msg, remedy);
 	}
-	log_debug("eureka: %lld ms, %zu instances, %s, %llu bytes",
-	          (long long)(esra_mono_ms() - t0), v->reg->n_inst,
-	          delta ? "apps/delta applied" : "full fetch",
-	          (unsigned long long)(eureka_bytes_received(c->eu) - bytes0));
+	log_debug("eureka: %lld ms, %zu instances, %s, %llu bytes", (long long)r->ms,
+	          v->reg->n_inst, r->delta ? "apps/delta applied" : "full fetch",
+	          (unsigned long long)r->bytes);
 	rep->eureka.ok = true;
-	v->peer = peer;
 	v->peers_ok = true;
-	snprintf(rep->eureka.where, sizeof(rep->eureka.where), "%s", eureka_peer_url(c->eu, peer));
+	snprintf(rep->eureka.where, sizeof(rep->eureka.where), "%s",
+	         eureka_peer_url(c->eu, v->peer));
 	rep->eureka.count_a = v->reg->n_apps;
 	rep->eureka.count_b = v->reg->n_inst;
-	return read_peers(c, v, rep);
+	for (size_t p = 0; r->peer_err != NULL && p < v->n_peers; p++) {
+		if (p == v->peer || r->peer_err[p].code == ESRA_OK)
+			continue;
+		v->peers_ok = false;
+		snprintf(v->peers_error, sizeof(v->peers_error), "%s", r->peer_err[p].msg);
+		if (source_error(rep, "eureka", r->peer_err[p].msg,
+		                 "a Eureka peer could not be read: no instance is changed until "
+		                 "every peer answers") != ESRA_OK)
+			return ESRA_ENOMEM;
+	}
+	return ESRA_OK;
 }
 
-/* Where DNS (and probes) are asked from: dns.netns, with container:NAME looked up. */
-static void find_seat(struct cycle *c, struct views *v, struct report *rep)
+/* Read Docker and Eureka at the same time (with prefetch: each asks DNS for its names as
+ * soon as it has them; the answers are left in dr->dns and er->dns for gather_dns). */
+static int gather(struct cycle *c, struct views *v, struct report *rep, bool watch, bool prefetch,
+                  struct reader *dr, struct reader *er)
 {
-	const char *ns = c->cfg->dns.netns;
-	struct esra_err e;
-	pid_t pid;
+	pthread_t td;
+	bool threaded;
+	int rc;
 
-	v->seat[0] = '\0';
-	if (ns[0] == '\0')
-		return;
-	if (strncmp(ns, "container:", 10) != 0) {
-		snprintf(v->seat, sizeof(v->seat), "%s", ns);
-		rep->dns_seat = ns;
-		return;
-	}
-	rep->dns_seat = ns;
-	if (v->sw == NULL) {
-		v->seat_failed = true;
-		snprintf(v->seat_error, sizeof(v->seat_error),
-		         "dns.netns %s: cannot look up the container: Docker is not readable", ns);
-		return;
-	}
-	esra_err_clear(&e);
-	if (docker_container_pid(c->dk, ns + 10, &pid, &e) != ESRA_OK ||
-	    netns_path_for_pid(pid, v->seat, sizeof(v->seat)) != ESRA_OK) {
-		v->seat_failed = true;
-		snprintf(v->seat_error, sizeof(v->seat_error), "dns.netns %s: %s", ns,
-		         e.msg[0] ? e.msg : "no such process");
-	}
+	memset(dr, 0, sizeof(*dr));
+	memset(er, 0, sizeof(*er));
+	dr->c = er->c = c;
+	dr->v = er->v = v;
+	dr->now_ms = er->now_ms = rep->generated_ms;
+	dr->prefetch = er->prefetch = prefetch;
+	er->watch = watch;
+	static_seat(c, v);
+	if (c->cfg->dns.netns[0] != '\0')
+		rep->dns_seat = c->cfg->dns.netns;
+	threaded = pthread_create(&td, NULL, docker_thread, dr) == 0;
+	if (!threaded) /* no thread to be had: one after the other */
+		docker_thread(dr);
+	eureka_thread(er);
+	if (threaded)
+		pthread_join(td, NULL);
+	rc = record_docker(c, v, dr, rep);
+	if (rc == ESRA_OK)
+		rc = record_eureka(c, v, er, rep);
+	free(er->peer_err);
+	er->peer_err = NULL;
+	if (rc == ESRA_OK && dr->dns_rc == ESRA_ENOMEM)
+		rc = ESRA_ENOMEM;
+	if (rc == ESRA_OK && er->dns_rc == ESRA_ENOMEM)
+		rc = ESRA_ENOMEM;
+	return rc;
 }
 
-static void dns_opts_of(const struct cycle *c, const struct views *v, struct dns_opts *o)
+static void reader_free(struct reader *r)
 {
-	memset(o, 0, sizeof(*o));
-	o->server = c->cfg->dns.server;
-	o->port = (int)c->cfg->dns.port;
-	o->timeout_ms = c->cfg->dns.timeout_ms;
-	o->attempts = (int)c->cfg->dns.attempts;
-	o->netns = v->seat[0] ? v->seat : NULL;
+	model_dns_free(r->dns);
+	r->dns = NULL;
+}
+
+/* The answers for names: those the readers' rounds brought, and one more round for any
+ * they did not ask. A round that could not ask at all fails the whole. */
+static int resolve(struct cycle *c, struct views *v, const char *const *names, size_t n,
+                   const struct reader *dr, const struct reader *er, struct dns_view **out,
+                   struct esra_err *e)
+{
+	const struct dns_view *from[2] = {NULL, NULL};
+	struct dns_view *rest = NULL;
+	const char **ask = NULL;
+	size_t *missing = NULL, nm = 0;
+	struct dns_opts o;
+	int rc = ESRA_OK;
+
+	*out = NULL;
+	for (int k = 0; k < 2; k++) {
+		const struct reader *r = k == 0 ? dr : er;
+		if (r == NULL || r->dns_names == 0)
+			continue;
+		log_dns_round(k == 0 ? "swarm names, asked once Docker was read"
+		                     : "hostNames, asked once Eureka was read",
+		              r->dns, r->dns_names, r->dns_ms);
+		if (r->dns_rc != ESRA_OK) {
+			*e = r->dns_e;
+			return r->dns_rc;
+		}
+		from[k] = r->dns;
+	}
+	*out = model_dns_pick(names, n, from, 2, &missing, &nm);
+	if (*out == NULL)
+		return esra_err_set(e, ESRA_ENOMEM, "out of memory");
+	if (nm == 0)
+		return ESRA_OK;
+	if ((ask = malloc(nm * sizeof(*ask))) == NULL) {
+		rc = esra_err_set(e, ESRA_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < nm; i++)
+		ask[i] = names[missing[i]];
+	dns_opts_of(c, v, &o);
+	{
+		int64_t t0 = esra_mono_ms();
+		rc = dns_resolve(&o, ask, nm, &rest, e);
+		log_dns_round("names no reader asked", rest, nm, esra_mono_ms() - t0);
+	}
+	if (rc != ESRA_OK)
+		goto out;
+	model_dns_add_counts(*out, rest);
+	for (size_t i = 0; i < nm && rc == ESRA_OK; i++)
+		if (model_dns_set(*out, missing[i], &rest->ans[i]) != ESRA_OK)
+			rc = esra_err_set(e, ESRA_ENOMEM, "out of memory");
+out:
+	if (rc != ESRA_OK) {
+		model_dns_free(*out);
+		*out = NULL;
+	}
+	model_dns_free(rest);
+	free(ask);
+	free(missing);
+	return rc;
 }
 
 /* Resolve names; a view with indefinite answers is kept (definite ones are judged) but the
  * source is marked failed with a message naming what did not answer. */
 static int gather_dns(struct cycle *c, struct views *v, const char *const *names, size_t n,
-                      struct report *rep)
+                      const struct reader *dr, const struct reader *er, struct report *rep)
 {
-	struct dns_opts o;
 	struct esra_err e;
 	size_t bad = 0, first_bad = 0, upstream = 0, first_up = 0;
 	int64_t t0;
@@ -362,17 +605,11 @@ static int gather_dns(struct cycle *c, struct views *v, const char *const *names
 		return source_error(rep, "dns", v->seat_error,
 		                    "check dns.netns: the container must be running on this node");
 	}
-	dns_opts_of(c, v, &o);
 	esra_err_clear(&e);
 	t0 = esra_mono_ms();
-	rc = dns_resolve(&o, names, n, &v->dns, &e);
-	log_debug("dns: %lld ms, %zu names", (long long)(esra_mono_ms() - t0), n);
-	if (v->dns != NULL)
-		log_debug("dns: %zu queries, %zu retransmits, %zu lost; window %zu -> %zu "
-		          "(min %zu, max %zu), srtt %ld us",
-		          v->dns->queries, v->dns->retransmits, v->dns->lost, v->dns->window_start,
-		          v->dns->window_end, v->dns->window_min, v->dns->window_max,
-		          v->dns->srtt_us);
+	rc = resolve(c, v, names, n, dr, er, &v->dns, &e);
+	log_debug("dns: %lld ms after the readers, %zu names in all",
+	          (long long)(esra_mono_ms() - t0), n);
 	if (rc == ESRA_ENOMEM)
 		return rc;
 	if (rc != ESRA_OK) {
@@ -761,6 +998,8 @@ static int build_recon(struct cycle *c, struct views *v, struct report *rep, str
 {
 	struct recon_input in;
 
+	if (v->rc != NULL) /* made of the swarm view on the Docker thread */
+		return v->reg != NULL ? recon_add_registry(v->rc, v->reg, err) : ESRA_OK;
 	memset(&in, 0, sizeof(in));
 	in.cfg = c->cfg;
 	in.reg = v->reg;
@@ -774,6 +1013,7 @@ int cycle_check(struct cycle *c, const struct cycle_opts *o, struct report *rep,
                 struct esra_err *err)
 {
 	struct views v;
+	struct reader dr, er;
 	const char **names = NULL;
 	size_t n = 0;
 	enum probe_rc *probes = NULL;
@@ -782,18 +1022,19 @@ int cycle_check(struct cycle *c, const struct cycle_opts *o, struct report *rep,
 
 	memset(&v, 0, sizeof(v));
 	rep->generated_ms = esra_now_ms();
-	if ((rc = gather_docker(c, &v, rep)) != ESRA_OK)
-		goto out;
-	if ((rc = gather_eureka(c, &v, rep, o != NULL && o->watch)) != ESRA_OK)
+	rc = gather(c, &v, rep, o != NULL && o->watch, true, &dr, &er);
+	if (rc != ESRA_OK)
 		goto out;
 	tr = esra_mono_ms();
 	if ((rc = build_recon(c, &v, rep, err)) != ESRA_OK)
 		goto out;
 	tr = esra_mono_ms() - tr;
-	find_seat(c, &v, rep);
 	if ((rc = recon_dns_names(v.rc, &names, &n, err)) != ESRA_OK)
 		goto out;
-	if (n > 0 && (rc = gather_dns(c, &v, names, n, rep)) != ESRA_OK)
+	rc = n > 0 ? gather_dns(c, &v, names, n, &dr, &er, rep) : ESRA_OK;
+	reader_free(&dr);
+	reader_free(&er);
+	if (rc != ESRA_OK)
 		goto out;
 	if (n == 0) {
 		rep->dns.attempted = true;
@@ -833,6 +1074,8 @@ out:
 		esra_err_set(err, rc, "out of memory");
 	free(names);
 	free(probes);
+	reader_free(&dr);
+	reader_free(&er);
 	views_free(&v);
 	rep->duration_s = (double)(esra_mono_ms() - t0) / 1000.0;
 	report_finish(rep);
@@ -843,12 +1086,17 @@ int cycle_preflight(struct cycle *c, const char *const *names, size_t n, struct 
                     struct esra_err *err)
 {
 	struct views v;
+	struct reader dr, er;
 	const char **ask = NULL, *canary;
+	struct hmap *asked = NULL;
+	size_t *same_next = NULL;
 	bool alive;
 	int64_t t0 = esra_mono_ms();
 	int rc;
 
 	memset(&v, 0, sizeof(v));
+	memset(&dr, 0, sizeof(dr));
+	memset(&er, 0, sizeof(er));
 	rep->generated_ms = esra_now_ms();
 	rep->names = calloc(n + 1, sizeof(*rep->names));
 	ask = calloc(2 * n + 2, sizeof(*ask));
@@ -857,13 +1105,10 @@ int cycle_preflight(struct cycle *c, const char *const *names, size_t n, struct 
 		goto out;
 	}
 	rep->n_names = n;
-	if ((rc = gather_docker(c, &v, rep)) != ESRA_OK)
-		goto out;
-	if ((rc = gather_eureka(c, &v, rep, false)) != ESRA_OK)
+	if ((rc = gather(c, &v, rep, false, false, &dr, &er)) != ESRA_OK)
 		goto out;
 	if ((rc = build_recon(c, &v, rep, err)) != ESRA_OK)
 		goto out;
-	find_seat(c, &v, rep);
 	for (size_t i = 0; i < n; i++) {
 		ask[2 * i] = names[i];
 		ask[2 * i + 1] = finding_printf(&rep->findings, "tasks.%s", names[i]);
@@ -875,7 +1120,7 @@ int cycle_preflight(struct cycle *c, const char *const *names, size_t n, struct 
 	canary = recon_canary(v.rc);
 	if (canary != NULL)
 		ask[2 * n] = canary;
-	if ((rc = gather_dns(c, &v, ask, 2 * n + (canary != NULL), rep)) != ESRA_OK)
+	if ((rc = gather_dns(c, &v, ask, 2 * n + (canary != NULL), NULL, NULL, rep)) != ESRA_OK)
 		goto out;
 	alive = v.dns != NULL && recon_resolver_alive(v.dns, canary);
 	for (size_t i = 0; i < n; i++) {
@@ -893,12 +1138,28 @@ int cycle_preflight(struct cycle *c, const char *const *names, size_t n, struct 
 		goto out;
 	if ((rc = finding_list_fill_proposals(&rep->findings)) != ESRA_OK)
 		goto out;
-	for (size_t i = 0; i < n; i++)
-		for (size_t k = 0; k < rep->findings.n; k++)
-			if (rep->findings.v[k].name != NULL &&
-			    rep->findings.v[k].proposal != NULL &&
-			    strcmp(rep->findings.v[k].name, names[i]) == 0)
-				rep->names[i].proposal = rep->findings.v[k].proposal;
+	/* each name's proposal: the last finding about it that has one; same_next chains the
+	 * copies of a name given twice */
+	asked = hmap_new(n + 1, false);
+	same_next = malloc((n + 1) * sizeof(*same_next));
+	if (asked == NULL || same_next == NULL) {
+		rc = ESRA_ENOMEM;
+		goto out;
+	}
+	for (size_t i = n; i-- > 0;) {
+		same_next[i] = hmap_get(asked, names[i]);
+		if (hmap_set(asked, names[i], i) != 0) {
+			rc = ESRA_ENOMEM;
+			goto out;
+		}
+	}
+	for (size_t k = 0; k < rep->findings.n; k++) {
+		const struct finding *f = &rep->findings.v[k];
+		if (f->name == NULL || f->proposal == NULL)
+			continue;
+		for (size_t i = hmap_get(asked, f->name); i != MODEL_NONE; i = same_next[i])
+			rep->names[i].proposal = f->proposal;
+	}
 out:
 	/* the views are freed next: the report keeps its own copies */
 	if (finding_list_adopt(&rep->findings) != ESRA_OK && rc == ESRA_OK)
@@ -911,6 +1172,10 @@ out:
 	if (rc == ESRA_ENOMEM)
 		esra_err_set(err, rc, "out of memory");
 	free(ask);
+	hmap_free(asked);
+	free(same_next);
+	reader_free(&dr);
+	reader_free(&er);
 	views_free(&v);
 	rep->duration_s = (double)(esra_mono_ms() - t0) / 1000.0;
 	report_finish(rep);

@@ -593,6 +593,91 @@ const struct dns_answer *model_dns_find(const struct dns_view *v, const char *na
 	return i == MODEL_NONE ? NULL : &v->ans[i];
 }
 
+int model_dns_set(struct dns_view *v, size_t i, const struct dns_answer *src)
+{
+	struct dns_answer *a = &v->ans[i];
+
+	a->rc = src->rc;
+	a->ttl = src->ttl;
+	a->n_ips = src->n_ips;
+	a->ips = NULL;
+	if (src->n_ips > 0 &&
+	    (a->ips = pool_memdup(v->pool, src->ips, src->n_ips * sizeof(*src->ips))) == NULL)
+		return ESRA_ENOMEM;
+	return ESRA_OK;
+}
+
+void model_dns_add_counts(struct dns_view *v, const struct dns_view *round)
+{
+	bool first = v->queries == 0 && v->window_max == 0;
+
+	v->queries += round->queries;
+	v->retransmits += round->retransmits;
+	v->lost += round->lost;
+	if (first) {
+		v->window_start = round->window_start;
+		v->window_min = round->window_min;
+		v->srtt_us = round->srtt_us;
+	}
+	if (round->window_min < v->window_min)
+		v->window_min = round->window_min;
+	if (round->window_max > v->window_max)
+		v->window_max = round->window_max;
+	v->window_end = round->window_end;
+	if (round->srtt_us >= 0)
+		v->srtt_us = round->srtt_us;
+}
+
+struct dns_view *model_dns_pick(const char *const *names, size_t n,
+                                const struct dns_view *const *from, size_t n_from, size_t **missing,
+                                size_t *n_missing)
+{
+	struct dns_view *v = model_dns_new(n);
+	size_t *miss = NULL, nm = 0;
+
+	*missing = NULL;
+	*n_missing = 0;
+	if (v == NULL)
+		return NULL;
+	v->srtt_us = -1;
+	for (size_t k = 0; k < n_from; k++)
+		if (from[k] != NULL) {
+			if (v->server[0] == '\0') {
+				v->server = from[k]->server;
+				v->netns = from[k]->netns;
+			}
+			model_dns_add_counts(v, from[k]);
+		}
+	if ((v->server = pool_strdup(v->pool, v->server)) == NULL ||
+	    (v->netns != NULL && (v->netns = pool_strdup(v->pool, v->netns)) == NULL))
+		goto fail;
+	for (size_t i = 0; i < n; i++) {
+		const struct dns_answer *src = NULL;
+		struct dns_answer *a = &v->ans[i];
+		for (size_t k = 0; k < n_from && src == NULL; k++)
+			src = model_dns_find(from[k], names[i]);
+		memset(a, 0, sizeof(*a));
+		if ((a->name = pool_strdup(v->pool, names[i])) == NULL)
+			goto fail;
+		a->ttl = -1;
+		a->rc = DNS_RC_ERROR;
+		if (src != NULL && model_dns_set(v, i, src) != ESRA_OK)
+			goto fail;
+		if (src != NULL)
+			continue;
+		if (miss == NULL && (miss = malloc(n * sizeof(*miss))) == NULL)
+			goto fail;
+		miss[nm++] = i;
+	}
+	*missing = miss;
+	*n_missing = nm;
+	return v;
+fail:
+	free(miss);
+	model_dns_free(v);
+	return NULL;
+}
+
 const char *model_dns_rc_name(enum dns_rc rc)
 {
 	switch (rc) {

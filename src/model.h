@@ -298,6 +298,18 @@ void model_dns_free(struct dns_view *v);
 /* The first answer for name (case-insensitive), NULL if absent. The first call indexes the
  * answers (a hash map, so each later look-up is O(1)): fill every name before it. */
 const struct dns_answer *model_dns_find(const struct dns_view *v, const char *name);
+/* Answers gathered in several rounds, as one view: names[0..n) in that order, each answer
+ * copied from the first of from[0..n_from) that holds the name (a NULL view is skipped).
+ * Names none holds get DNS_RC_ERROR and their indexes in *missing (malloc'ed, caller frees,
+ * NULL when none); fill those with model_dns_set. The counters add up the rounds', the
+ * window figures span them (model_dns_add_counts). NULL on ENOMEM. */
+struct dns_view *model_dns_pick(const char *const *names, size_t n,
+                                const struct dns_view *const *from, size_t n_from, size_t **missing,
+                                size_t *n_missing);
+/* v's counters and window figures take in another round's (pick does it for from[]). */
+void model_dns_add_counts(struct dns_view *v, const struct dns_view *round);
+/* Slot i of v gets a copy of src's records (name kept). ESRA_ENOMEM on failure. */
+int model_dns_set(struct dns_view *v, size_t i, const struct dns_answer *src) ESRA_WUR;
 const char *model_dns_rc_name(enum dns_rc rc);
 /* An answer is usable for judging when it is OK, NXDOMAIN or NODATA (a real reply). */
 bool model_dns_rc_definite(enum dns_rc rc);

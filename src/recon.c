@@ -340,7 +340,24 @@ static int add_check(struct recon *r, const char *name, bool tasks, size_t svc, 
 static int build_checks_manager(struct recon *r)
 {
 	const struct sw_view *v = r->sw;
+	size_t *task_net = malloc((v->n_services + 1) * sizeof(*task_net));
 
+	/* per service, the watched network of its first task on one (dnsrr services have no
+	 * VIP to say which): one pass over the tasks */
+	if (task_net == NULL)
+		return ESRA_ENOMEM;
+	for (size_t i = 0; i < v->n_services; i++)
+		task_net[i] = NONE;
+	for (size_t k = 0; k < v->n_tasks; k++) {
+		const struct sw_task *t = &v->tasks[k];
+		size_t last = NONE;
+		if (t->service == NONE || task_net[t->service] != NONE)
+			continue;
+		for (size_t j = 0; j < t->n_addrs; j++)
+			if (net_watched(r, t->addrs[j].net))
+				last = t->addrs[j].net;
+		task_net[t->service] = last;
+	}
 	for (size_t i = 0; i < v->n_services; i++) {
 		const struct sw_service *s = &v->services[i];
 		struct namecheck *c, *t;
@@ -353,22 +370,20 @@ static int build_checks_manager(struct recon *r)
 			if (net_watched(r, s->aliases[j].net))
 				net = s->aliases[j].net;
 		if (net == NONE && s->dnsrr) /* dnsrr: the network comes from the tasks */
-			for (size_t k = 0; k < v->n_tasks && net == NONE; k++)
-				if (v->tasks[k].service == i)
-					for (size_t j = 0; j < v->tasks[k].n_addrs; j++)
-						if (net_watched(r, v->tasks[k].addrs[j].net))
-							net = v->tasks[k].addrs[j].net;
+			net = task_net[i];
 		if (net == NONE || s->name == NULL)
 			continue;
 		if (add_check(r, s->name, false, i, s->name, s->dnsrr, net, &c) != 0 ||
 		    add_check(r, s->name, true, i, s->name, s->dnsrr, net, &t) != 0)
-			return ESRA_ENOMEM;
+			goto nomem;
 		if (!s->dnsrr)
 			for (size_t j = 0; j < s->n_vips; j++)
 				if (net_watched(r, s->vips[j].net) &&
 				    check_expect(r, c, s->vips[j].ip) != 0)
-					return ESRA_ENOMEM;
+					goto nomem;
 	}
+	free(task_net);
+	task_net = NULL;
 	/* live task addresses: tasks.<name> always, <name> too in dnsrr mode */
 	for (size_t k = 0; k < v->n_tasks; k++) {
 		const struct sw_task *t = &v->tasks[k];
@@ -396,6 +411,9 @@ static int build_checks_manager(struct recon *r)
 		}
 	}
 	return ESRA_OK;
+nomem:
+	free(task_net);
+	return ESRA_ENOMEM;
 }
 
 /* A worker cannot read /services: it judges names by this node's network view. */
@@ -459,6 +477,19 @@ fail:
 	recon_free(r);
 	esra_err_set(err, rc, "reconcile: %s", esra_strerror(rc));
 	return NULL;
+}
+
+int recon_add_registry(struct recon *r, const struct eu_registry *reg, struct esra_err *err)
+{
+	int rc;
+
+	if (r->reg != NULL || reg == NULL)
+		return esra_err_set(err, ESRA_EINVAL, "reconcile: the registry is added once");
+	r->reg = reg;
+	r->in.reg = reg;
+	if ((rc = index_registry(r)) != ESRA_OK)
+		return esra_err_set(err, rc, "reconcile: %s", esra_strerror(rc));
+	return ESRA_OK;
 }
 
 void recon_free(struct recon *r)

@@ -21,6 +21,10 @@ struct recon;
 
 struct recon *recon_new(const struct recon_input *in, struct esra_err *err);
 void recon_free(struct recon *r); /* NULL is a no-op */
+/* The registry for an r made without one (in->reg NULL), once it is read: r is then as if
+ * made with it. Lets the swarm's names be known (recon_dns_names) before Eureka answers. */
+int recon_add_registry(struct recon *r, const struct eu_registry *reg,
+                       struct esra_err *err) ESRA_WUR;
 
 /* The names to ask DNS this cycle: service names and tasks.<name> of services on the watched
  * networks, and Eureka hostNames that are not IP literals. *names is a malloc'ed array the

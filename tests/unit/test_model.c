@@ -1,5 +1,6 @@
 /* test_model.c: the model's own logic: applying Eureka deltas in the server's order, the apps
  * hashcode, lookups, RFC 3339 times and IPv4 parsing. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "model.h"
@@ -177,6 +178,51 @@ static void test_model_ipv4_parsing_is_strict(void **state)
 			fail_msg("\"%s\" parsed", bad[i]);
 }
 
+/* Answers of several DNS rounds as one view: found by name case-insensitively (the first
+ * round that holds it wins), the rest listed as missing and filled afterwards. */
+static void test_model_dns_pick_joins_rounds_and_lists_the_missing(void **state)
+{
+	struct dns_view *r1 = model_dns_new(2), *r2 = model_dns_new(1), *v;
+	const struct dns_view *from[3];
+	static const char *const names[] = {"svc", "TASKS.svc", "host", "other"};
+	ip4_t ips[2];
+	size_t *missing = NULL, nm = 0;
+	struct dns_answer late;
+
+	(void)state;
+	assert_int_equal(ip4_parse("10.0.0.2", 8, &ips[0], NULL), ESRA_OK);
+	assert_int_equal(ip4_parse("10.0.0.3", 8, &ips[1], NULL), ESRA_OK);
+	r1->ans[0] = (struct dns_answer){"svc", DNS_RC_OK, ips, 1, 600};
+	r1->ans[1] = (struct dns_answer){"tasks.svc", DNS_RC_OK, ips, 2, 600};
+	r1->queries = 2;
+	r2->ans[0] = (struct dns_answer){"HOST", DNS_RC_NXDOMAIN, NULL, 0, -1};
+	r2->queries = 3;
+	from[0] = r1;
+	from[1] = NULL;
+	from[2] = r2;
+	assert_ptr_equal(model_dns_find(r1, "SVC"), &r1->ans[0]);
+	assert_null(model_dns_find(r1, "host"));
+	v = model_dns_pick(names, 4, from, 3, &missing, &nm);
+	assert_non_null(v);
+	assert_int_equal(v->queries, 5);
+	assert_int_equal(v->ans[1].n_ips, 2);
+	assert_int_equal(v->ans[1].ips[1], ips[1]);
+	assert_true(v->ans[1].ips != ips); /* copied: the rounds may be freed */
+	assert_int_equal(v->ans[2].rc, DNS_RC_NXDOMAIN);
+	assert_string_equal(v->ans[2].name, "host");
+	assert_int_equal(nm, 1);
+	assert_int_equal(missing[0], 3);
+	assert_int_equal(v->ans[3].rc, DNS_RC_ERROR);
+	model_dns_free(r1);
+	model_dns_free(r2);
+	late = (struct dns_answer){"other", DNS_RC_OK, ips, 1, 30};
+	assert_int_equal(model_dns_set(v, 3, &late), ESRA_OK);
+	assert_int_equal(model_dns_find(v, "Other")->ips[0], ips[0]);
+	assert_int_equal(model_dns_find(v, "tasks.SVC")->n_ips, 2);
+	free(missing);
+	model_dns_free(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -186,6 +232,7 @@ int main(void)
 	    cmocka_unit_test(test_model_instance_id_falls_back_to_hostname),
 	    cmocka_unit_test(test_model_parses_rfc3339_times),
 	    cmocka_unit_test(test_model_ipv4_parsing_is_strict),
+	    cmocka_unit_test(test_model_dns_pick_joins_rounds_and_lists_the_missing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 /* test_recon.c: reconcile on hand-built models: every finding kind, and the negatives
  * (rolling updates in grace, dnsrr, a service on two networks, names.map, a worker view). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cfg.h"
@@ -661,6 +662,64 @@ static void test_recon_hostname_mismatch_and_unreachable(void **state)
 	world_free(&w);
 }
 
+/* The cycle makes recon of the swarm view alone (to know the names DNS is asked first) and
+ * adds the registry when Eureka has answered: the same names and findings as made at once. */
+static void test_recon_registry_added_later_judges_the_same(void **state)
+{
+	static const char *const a[] = {"gbs-cms=10.0.1.2", "tasks.gbs-cms=10.0.1.4",
+	                                "cms-host=10.0.1.99"};
+	struct world w[2];
+	struct esra_err err;
+
+	(void)state;
+	for (int k = 0; k < 2; k++) {
+		struct recon_input in;
+		struct eu_instance *i;
+		const char **names = NULL;
+		size_t n = 0;
+		cfg_init(&w[k], NULL);
+		w[k].sw = sw_manager();
+		add_net(w[k].sw, "net1", "gbsnet", false);
+		add_svc(w[k].sw, "s1", "gbs-cms", 1, false, "net1", "10.0.1.2", NULL, NULL);
+		add_task(w[k].sw, "t1", "s1", 1, SW_ST_RUNNING, SW_ST_RUNNING, "net1", "10.0.1.4",
+		         AGO(3600), NULL);
+		link_sw(w[k].sw);
+		w[k].dns = dns_of(a, 3);
+		w[k].reg = model_reg_new();
+		i = add_inst(w[k].reg, "GBS-CMS", "a:gbs-cms:8080", "10.0.1.4", 8080, AGO(3600),
+		             AGO(5));
+		i->hostname = "cms-host";
+		i->hostname_is_ip = false;
+		add_inst(w[k].reg, "GBS-CMS", "b:gbs-cms:8080", "10.0.1.77", 8080, AGO(3600),
+		         AGO(5));
+		if (k == 0) {
+			judge(&w[k], NULL);
+			continue;
+		}
+		assert_int_equal(model_reg_finish(w[k].reg, &err), ESRA_OK);
+		in = (struct recon_input){&w[k].cfg, NULL, w[k].sw, NOW};
+		w[k].r = recon_new(&in, &err);
+		assert_non_null(w[k].r);
+		assert_int_equal(recon_dns_names(w[k].r, &names, &n, &err), ESRA_OK);
+		assert_int_equal(n, 2); /* the swarm's names only */
+		free(names);
+		assert_int_equal(recon_add_registry(w[k].r, w[k].reg, &err), ESRA_OK);
+		assert_int_not_equal(recon_add_registry(w[k].r, w[k].reg, &err), ESRA_OK);
+		assert_int_equal(recon_dns_names(w[k].r, &names, &n, &err), ESRA_OK);
+		assert_int_equal(n, 3);
+		assert_string_equal(names[2], "cms-host");
+		free(names);
+		assert_int_equal(recon_judge(w[k].r, w[k].dns, NULL, &w[k].out, &err), ESRA_OK);
+	}
+	assert_non_null(find(&w[0], FK_STALE_INSTANCE, "b:gbs-cms:8080"));
+	assert_non_null(find(&w[0], FK_HOSTNAME_MISMATCH, "a:gbs-cms:8080"));
+	assert_int_equal(w[0].out.n, w[1].out.n);
+	for (size_t i = 0; i < w[0].out.n; i++)
+		assert_string_equal(w[0].out.v[i].key, w[1].out.v[i].key);
+	world_free(&w[0]);
+	world_free(&w[1]);
+}
+
 static void test_recon_failed_tasks_in_history_are_drift_older_are_not(void **state)
 {
 	struct world w;
@@ -797,6 +856,7 @@ int main(void)
 	    cmocka_unit_test(test_recon_names_map_and_stack_prefix_match_apps),
 	    cmocka_unit_test(test_recon_worker_view_judges_names_from_its_network_view_only),
 	    cmocka_unit_test(test_recon_hostname_mismatch_and_unreachable),
+	    cmocka_unit_test(test_recon_registry_added_later_judges_the_same),
 	    cmocka_unit_test(test_recon_failed_tasks_in_history_are_drift_older_are_not),
 	    cmocka_unit_test(test_recon_preflight_free_clean_taken_poisoned),
 	    cmocka_unit_test(test_propose_candidates_follow_the_rename_pattern),
