@@ -820,6 +820,38 @@ static enum jstream_want want(void *ud, const struct jstream_frame *path, size_t
 	return JS_SKIP;
 }
 
+/* Members esra never reads, left out before cJSON builds a tree (jstream_set_drop): in
+ * /tasks a task's Spec (its service's template again: most of a task's bytes), Version and
+ * Labels, and all of an attachment's Network but its ID; in /services PreviousSpec,
+ * UpdateStatus, the update and rollback configs and all of the task template but its
+ * Networks. What is read is listed in parse_task and parse_service. */
+static bool drop(void *ud, const struct jstream_frame *path, size_t depth)
+{
+	const struct docker_parser *p = ud;
+	const struct jstream_frame *f = &path[depth - 1];
+
+	if (f->key == NULL || f->key_cut)
+		return false;
+	if (p->kind == DK_TASKS) {
+		if (depth == 2)
+			return strcmp(f->key, "Spec") == 0 || strcmp(f->key, "Version") == 0 ||
+			       strcmp(f->key, "Labels") == 0;
+		return depth == 5 && key_is(&path[1], "NetworksAttachments") &&
+		       key_is(&path[3], "Network") && strcmp(f->key, "ID") != 0;
+	}
+	if (p->kind == DK_SERVICES) {
+		if (depth == 2)
+			return strcmp(f->key, "PreviousSpec") == 0 ||
+			       strcmp(f->key, "UpdateStatus") == 0;
+		if (depth == 3)
+			return key_is(&path[1], "Spec") && (strcmp(f->key, "UpdateConfig") == 0 ||
+			                                    strcmp(f->key, "RollbackConfig") == 0);
+		return depth == 4 && key_is(&path[1], "Spec") && key_is(&path[2], "TaskTemplate") &&
+		       strcmp(f->key, "Networks") != 0;
+	}
+	return false;
+}
+
 static const char *json_type_name(char c)
 {
 	if (c == '{')
@@ -1090,6 +1122,8 @@ static int parser_init(struct docker_parser *p, enum docker_payload kind, struct
 	p->v = v;
 	p->target = target;
 	p->js = jstream_new(want, on_value, p, ESRA_MAX_JSON_ELEMENT, ESRA_MAX_JSON_DEPTH);
+	if (p->js != NULL && (kind == DK_TASKS || kind == DK_SERVICES))
+		jstream_set_drop(p->js, drop);
 	if (kind == DK_NETWORK_VERBOSE)
 		p->top = cJSON_CreateObject();
 	if (p->js == NULL || (kind == DK_NETWORK_VERBOSE && p->top == NULL))

@@ -6,7 +6,7 @@
 
 struct slot {
 	const char *key; /* NULL = empty (string maps) */
-	uint64_t ikey;
+	uint64_t ikey;   /* integer maps: the key; string maps: the key's hash */
 	size_t val;
 	bool used;
 };
@@ -72,14 +72,15 @@ static bool key_eq(const struct hmap *m, const struct slot *s, const char *key, 
 {
 	if (key == NULL)
 		return s->key == NULL && s->ikey == ikey;
-	if (s->key == NULL)
+	if (s->key == NULL || s->ikey != ikey) /* ikey: the hash, compared first */
 		return false;
 	return m->nocase ? esra_strcasecmp(s->key, key) == 0 : strcmp(s->key, key) == 0;
 }
 
+/* ikey: the integer key, or the string key's hash (hash_str) */
 static struct slot *find(const struct hmap *m, const char *key, uint64_t ikey)
 {
-	uint64_t h = key != NULL ? hash_str(key, m->nocase) : hash_u64(ikey);
+	uint64_t h = key != NULL ? ikey : hash_u64(ikey);
 	size_t i = (size_t)h & (m->cap - 1);
 
 	for (;;) {
@@ -130,11 +131,11 @@ static int put(struct hmap *m, const char *key, uint64_t ikey, size_t val, bool 
 
 int hmap_put(struct hmap *m, const char *key, size_t val)
 {
-	return put(m, key, 0, val, false);
+	return put(m, key, hash_str(key, m->nocase), val, false);
 }
 int hmap_set(struct hmap *m, const char *key, size_t val)
 {
-	return put(m, key, 0, val, true);
+	return put(m, key, hash_str(key, m->nocase), val, true);
 }
 int hmap_put_u64(struct hmap *m, uint64_t key, size_t val)
 {
@@ -151,7 +152,7 @@ size_t hmap_get(const struct hmap *m, const char *key)
 
 	if (m == NULL || key == NULL)
 		return HMAP_NONE;
-	s = find(m, key, 0);
+	s = find(m, key, hash_str(key, m->nocase));
 	return s->used ? s->val : HMAP_NONE;
 }
 

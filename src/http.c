@@ -199,6 +199,8 @@ int http_do(struct http *h, const struct http_req *req, struct http_resp *resp,
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, &x);
 	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+	/* pieces of 256 KiB, not 16: a 40 MB /tasks in fewer reads and parser calls */
+	curl_easy_setopt(c, CURLOPT_BUFFERSIZE, 256L * 1024L);
 	if (h->opts.unix_socket != NULL)
 		curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, h->opts.unix_socket);
 	if (h->opts.ca_file != NULL)

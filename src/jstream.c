@@ -1,6 +1,6 @@
 /* jstream.c: a byte-wise JSON structure scanner that emits chosen sub-values (see jstream.h).
- * Values emitted within one piece are passed without copying; values spanning pieces are
- * gathered in a buffer capped at max_value. */
+ * Values emitted within one piece are passed without copying; values spanning pieces, and
+ * values with dropped members, are gathered in a buffer capped at max_value. */
 #include "jstream.h"
 
 #include <stdlib.h>
@@ -20,11 +20,12 @@ enum state {
 	ST_DONE
 };
 
-enum mode { M_NORMAL, M_SKIP, M_CAPTURE };
+enum mode { M_NORMAL, M_SKIP, M_CAPTURE, M_DROP /* inside a captured value, left out */ };
 
 struct jstream {
 	jstream_want_fn want;
 	jstream_value_fn value;
+	jstream_drop_fn drop;
 	void *ud;
 	size_t max_value, max_depth;
 	struct jstream_frame *path;
@@ -35,9 +36,12 @@ struct jstream {
 	bool escape, string_is_key;
 	size_t keylen;
 	enum mode mode;
-	size_t mode_depth; /* depth of the skipped/captured value */
-	struct buf cap;    /* captured bytes from earlier pieces */
-	uint64_t offset;   /* bytes fed before the current piece */
+	size_t mode_depth;  /* depth of the skipped/captured value */
+	size_t drop_depth;  /* M_DROP: depth of the dropped member's value */
+	uint64_t cap_start; /* offset of the captured value's first byte: the cap counts
+	                     * dropped bytes too */
+	struct buf cap;     /* captured bytes from earlier pieces */
+	uint64_t offset;    /* bytes fed before the current piece */
 	bool seen_value;
 	int error;
 };
@@ -77,6 +81,11 @@ void jstream_free(struct jstream *js)
 	free(js);
 }
 
+void jstream_set_drop(struct jstream *js, jstream_drop_fn drop)
+{
+	js->drop = drop;
+}
+
 uint64_t jstream_offset(const struct jstream *js)
 {
 	return js->offset;
@@ -100,6 +109,8 @@ static int emit(struct jstream *js, const char *chunk, size_t cap_from, size_t e
 {
 	int rc;
 
+	if (js->offset + end - js->cap_start > js->max_value)
+		goto toolarge;
 	if (js->cap.len == 0) {
 		if (end - cap_from > js->max_value)
 			goto toolarge;
@@ -120,19 +131,40 @@ toolarge:
 }
 
 /* The value at depth d ended just before chunk[end]. */
-static int value_end(struct jstream *js, size_t d, const char *chunk, size_t cap_from, size_t end,
+static int value_end(struct jstream *js, size_t d, const char *chunk, size_t *cap_from, size_t end,
                      struct esra_err *err)
 {
-	if (js->mode != M_NORMAL && d == js->mode_depth) {
+	if (js->mode == M_DROP) {
+		if (d == js->drop_depth) { /* the capture goes on after the dropped value */
+			js->mode = M_CAPTURE;
+			*cap_from = end;
+		}
+	} else if (js->mode != M_NORMAL && d == js->mode_depth) {
 		enum mode m = js->mode;
 		js->mode = M_NORMAL;
 		if (m == M_CAPTURE) {
-			int rc = emit(js, chunk, cap_from, end, err);
+			int rc = emit(js, chunk, *cap_from, end, err);
 			if (rc != 0)
 				return rc;
 		}
 	}
 	js->state = d == 0 ? ST_DONE : ST_AFTER;
+	return ESRA_OK;
+}
+
+/* A member value inside a captured one starts at chunk[at] and is dropped: what was captured
+ * up to it goes to the buffer, then null in its place. */
+static int drop_start(struct jstream *js, const char *chunk, size_t cap_from, size_t at,
+                      struct esra_err *err)
+{
+	if (buf_append(&js->cap, chunk + cap_from, at - cap_from) != 0 ||
+	    buf_append(&js->cap, "null", 4) != 0) {
+		js->error = ESRA_ETOOLARGE;
+		return esra_err_set(err, ESRA_ETOOLARGE, "a JSON value is over %zu bytes",
+		                    js->max_value);
+	}
+	js->mode = M_DROP;
+	js->drop_depth = js->depth;
 	return ESRA_OK;
 }
 
@@ -188,7 +220,7 @@ int jstream_feed(struct jstream *js, const char *chunk, size_t n, struct esra_er
 				f->key_cut = cut;
 				js->state = ST_COLON;
 			} else {
-				int rc = value_end(js, js->depth, chunk, cap_from, i, err);
+				int rc = value_end(js, js->depth, chunk, &cap_from, i, err);
 				if (rc != 0)
 					return rc;
 			}
@@ -201,7 +233,7 @@ int jstream_feed(struct jstream *js, const char *chunk, size_t n, struct esra_er
 				continue;
 			}
 			{
-				int rc = value_end(js, js->depth, chunk, cap_from, i, err);
+				int rc = value_end(js, js->depth, chunk, &cap_from, i, err);
 				if (rc != 0)
 					return rc;
 			}
@@ -263,11 +295,19 @@ int jstream_feed(struct jstream *js, const char *chunk, size_t n, struct esra_er
 			else
 				return syntax(js, err, js->offset + i, "expected a value");
 			js->seen_value = true;
+			if (js->mode == M_CAPTURE && js->drop != NULL &&
+			    js->depth > js->mode_depth && js->kinds[js->depth - 1] == 'o' &&
+			    js->drop(js->ud, js->path, js->depth)) {
+				int rc = drop_start(js, chunk, cap_from, i, err);
+				if (rc != 0)
+					return rc;
+			}
 			if (js->mode == M_NORMAL) {
 				enum jstream_want w = js->want(js->ud, js->path, js->depth, t);
 				if (w == JS_EMIT) {
 					js->mode = M_CAPTURE;
 					js->mode_depth = js->depth;
+					js->cap_start = js->offset + i;
 					cap_from = i;
 				} else if (w == JS_SKIP || t == JS_STRING || t == JS_NUMBER ||
 				           t == JS_LITERAL) {
@@ -308,10 +348,16 @@ int jstream_feed(struct jstream *js, const char *chunk, size_t n, struct esra_er
 		js->depth--;
 		i++;
 		{
-			int rc = value_end(js, js->depth, chunk, cap_from, i, err);
+			int rc = value_end(js, js->depth, chunk, &cap_from, i, err);
 			if (rc != 0)
 				return rc;
 		}
+	}
+	if ((js->mode == M_CAPTURE || js->mode == M_DROP) &&
+	    js->offset + n - js->cap_start > js->max_value) {
+		js->error = ESRA_ETOOLARGE;
+		return esra_err_set(err, ESRA_ETOOLARGE, "a JSON value is over %zu bytes",
+		                    js->max_value);
 	}
 	if (js->mode == M_CAPTURE && n > cap_from) {
 		if (buf_append(&js->cap, chunk + cap_from, n - cap_from) != 0) {
@@ -330,7 +376,8 @@ int jstream_finish(struct jstream *js, struct esra_err *err)
 		return esra_err_set(err, js->error, "JSON stream already failed");
 	if (js->state == ST_SCALAR && js->depth == 0) {
 		/* a bare top-level number or literal ends with the document */
-		int rc = value_end(js, 0, "", 0, 0, err);
+		size_t from = 0;
+		int rc = value_end(js, 0, "", &from, 0, err);
 		if (rc != 0)
 			return rc;
 	}

@@ -160,6 +160,60 @@ static void test_jstream_callback_error_stops_stream(void **state)
 	buf_free(&c.out);
 }
 
+/* Drop members "Spec" (any depth) and "x" inside the emitted elements. */
+static bool drop_spec(void *ud, const struct jstream_frame *path, size_t depth)
+{
+	(void)ud;
+	return strcmp(path[depth - 1].key, "Spec") == 0 || strcmp(path[depth - 1].key, "x") == 0;
+}
+
+static int run_drop(const char *doc, size_t piece, size_t cap, struct collect *c,
+                    struct esra_err *err)
+{
+	struct jstream *js = jstream_new(want_elems, on_value, c, cap, 8);
+	size_t len = strlen(doc);
+	int rc = ESRA_OK;
+
+	assert_non_null(js);
+	jstream_set_drop(js, drop_spec);
+	for (size_t off = 0; off < len && rc == 0; off += piece)
+		rc = jstream_feed(js, doc + off, len - off < piece ? len - off : piece, err);
+	if (rc == 0)
+		rc = jstream_finish(js, err);
+	jstream_free(js);
+	return rc;
+}
+
+/* Dropped members become null in the emitted text, whatever their type and wherever the
+ * pieces are cut; the members around them, and values outside emitted ones, are intact. */
+static void test_jstream_dropped_members_are_null_for_every_piece_size(void **state)
+{
+	const char *doc = "[{\"Spec\":{\"a\":[1,{\"Spec\":2}],\"s\":\"}\\\"\"},\"ID\":\"t1\","
+	                  "\"n\":{\"x\":12.5,\"y\":[true]},\"x\":\"q\" , \"Spec\" : false},"
+	                  "{\"ID\":\"t2\",\"Spec\":[]},7]";
+	const char *want = "1:-:0={\"Spec\":null,\"ID\":\"t1\",\"n\":{\"x\":null,\"y\":[true]},"
+	                   "\"x\":null , \"Spec\" : null}\n"
+	                   "1:-:1={\"ID\":\"t2\",\"Spec\":null}\n1:-:2=7\n";
+	struct collect c = {0};
+	struct esra_err err;
+
+	(void)state;
+	for (size_t piece = 1; piece <= strlen(doc); piece++) {
+		buf_init(&c.out, 0);
+		assert_int_equal(run_drop(doc, piece, 1 << 20, &c, &err), ESRA_OK);
+		assert_string_equal(c.out.data, want);
+		buf_free(&c.out);
+	}
+	/* the cap counts the bytes as sent, dropped ones included */
+	buf_init(&c.out, 0);
+	assert_int_equal(run_drop(doc, 5, 40, &c, &err), ESRA_ETOOLARGE);
+	buf_free(&c.out);
+	/* a dropped value's structure is still checked */
+	buf_init(&c.out, 0);
+	assert_int_equal(run_drop("[{\"Spec\":{\"a\":[1}}]", 3, 1 << 20, &c, &err), ESRA_EPARSE);
+	buf_free(&c.out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -168,6 +222,7 @@ int main(void)
 	    cmocka_unit_test(test_jstream_malformed_documents_are_errors),
 	    cmocka_unit_test(test_jstream_depth_and_size_caps),
 	    cmocka_unit_test(test_jstream_callback_error_stops_stream),
+	    cmocka_unit_test(test_jstream_dropped_members_are_null_for_every_piece_size),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
