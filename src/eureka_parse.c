@@ -856,6 +856,24 @@ out:
 	return rc;
 }
 
+/* An instance's members that are no field of the parser (fld_lookup: the URLs,
+ * dataCenterInfo, secureVipAddress, countryId, ...) are dropped before cJSON builds a tree. */
+static bool json_drop(void *ud, const struct jstream_frame *path, size_t depth)
+{
+	const struct eureka_parser *p = ud;
+	const struct jstream_frame *f = &path[depth - 1];
+	enum jrole r;
+
+	if (f->key == NULL || f->key_cut || strchr(f->key, '\\') != NULL) /* raw: escapes kept */
+		return false;
+	if (p->bare)
+		r = depth == 1 ? J_INST : J_OTHER;
+	else
+		r = jrole_of(path, depth - 1);
+	/* J_INSTLIST as an object: one instance */
+	return (r == J_INST || r == J_INSTLIST) && fld_lookup(false, f->key) == F_NONE;
+}
+
 static int json_value(void *ud, const struct jstream_frame *path, size_t depth, const char *json,
                       size_t len, struct esra_err *err)
 {
@@ -1324,6 +1342,7 @@ static int json_start(struct eureka_parser *p, size_t bom)
 	p->js = jstream_new(json_want, json_value, p, ESRA_MAX_JSON_ELEMENT, ESRA_MAX_JSON_DEPTH);
 	if (p->js == NULL)
 		return fail(p, ESRA_ENOMEM, "Eureka JSON: out of memory");
+	jstream_set_drop(p->js, json_drop);
 	p->state = P_JSON;
 	esra_err_clear(&e);
 	rc = jstream_feed(p->js, p->head.data + bom, p->head.len - bom, &e);
