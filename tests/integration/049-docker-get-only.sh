@@ -4,7 +4,8 @@
 # (tests/emulator/docker-logproxy.js); on the incident, `esra check`, `esra check --apply`
 # (which deregisters the stale instance in Eureka) and `esra preflight` all read Docker, and
 # every request in the log is a GET. The proxy does log other methods: a POST sent through it
-# by hand is in the log (and the daemon answered it: the socket itself restricts nothing).
+# by hand is in the log (and the daemon answered it). And the socket itself restricts nothing:
+# through a read-only bind mount of it, a POST creates a volume.
 # shellcheck source=tests/integration/common.sh disable=SC2317
 source "$(dirname "$0")/common.sh"
 # shellcheck source=tests/integration/lib-esra.sh
@@ -53,5 +54,22 @@ code=$(curl -sS -o /dev/null -w '%{http_code}' --unix-socket "$PROXY" -X POST \
   http://localhost/v1.41/containers/esra-no-such-container/stop)
 assert_eq 404 "$code" "a POST through the socket reaches the daemon (404: no such container)"
 assert_contains "$(cat "$PLOG")" "POST /v1.41/containers/esra-no-such-container/stop 404" "the proxy logs a POST"
+
+# what the README says: a read-only bind mount of the socket restricts nothing. The socket is
+# bind-mounted read-only (what docker does for read_only: true) in a mount namespace of its own,
+# and a POST through it creates a volume.
+RO=$IT_TMP/ro
+mkdir -p "$RO"
+: >"$RO/docker.sock"
+code=$(unshare -m --propagation private sh -c "
+  mount --bind '$SWARM_DIR/node1/docker.sock' '$RO/docker.sock' &&
+  mount -o remount,ro,bind '$RO/docker.sock' &&
+  grep -q ' $RO/docker.sock ro,' /proc/self/mountinfo &&
+  curl -sS -o /dev/null -w '%{http_code}' --unix-socket '$RO/docker.sock' -X POST \
+    -H 'Content-Type: application/json' -d '{\"Name\":\"esra-it-ro-proof\"}' \
+    http://localhost/v1.41/volumes/create") || fail "could not POST through a read-only bind mount"
+assert_eq 201 "$code" "a POST through a read-only bind mount of the socket is answered 201"
+assert_eq esra-it-ro-proof "$(dk node1 volume ls -q --filter name=esra-it-ro-proof)" "... and the volume exists"
+dk node1 volume rm esra-it-ro-proof >/dev/null
 
 it_finish
