@@ -1142,7 +1142,31 @@ nomem:
 	return ESRA_ENOMEM;
 }
 
-/* orphan_endpoint: this node's network view against /services + /tasks. */
+/* The node where a network endpoint's state lives: its task's node (from /nodes), else the
+ * node whose address is the endpoint's Host IP, else this node. */
+static const char *endpoint_node(const struct recon *r, const struct sw_task *t,
+                                 const struct sw_netep *e)
+{
+	const struct sw_view *v = r->sw;
+
+	for (size_t i = 0; i < v->n_nodes; i++) {
+		const struct sw_node *nd = &v->nodes[i];
+		const char *name = nd->hostname != NULL && nd->hostname[0] ? nd->hostname : nd->id;
+		if (name == NULL)
+			continue;
+		if (t != NULL && t->node_id != NULL && nd->id != NULL &&
+		    strcmp(t->node_id, nd->id) == 0)
+			return name;
+		if (t == NULL && e->host_ip != NULL && nd->addr != NULL &&
+		    strcmp(e->host_ip, nd->addr) == 0)
+			return name;
+	}
+	return node_name(r);
+}
+
+/* orphan_endpoint: this node's network view against /services + /tasks. A task that still
+ * runs (a lingering one: desired shutdown or remove, State running) is not orphaned: its
+ * endpoint is real until it stops, and the name it holds is judged as poisoned_name. */
 static int judge_orphans(struct recon *r, struct finding_list *out)
 {
 	const struct sw_view *v = r->sw;
@@ -1167,8 +1191,9 @@ static int judge_orphans(struct recon *r, struct finding_list *out)
 					if (v->services[svc].vips[j].ip == s->vip)
 						vip_ok = true;
 			}
-			if (s->has_vip && (svc == NONE || !vip_ok ||
-			                   (r->live[svc] == 0 && !young(r, r->last_change[svc])))) {
+			if (s->has_vip &&
+			    (svc == NONE || !vip_ok ||
+			     (r->running[svc] == 0 && !young(r, r->last_change[svc])))) {
 				struct finding *f;
 				NN(f = finding_add(out, FK_ORPHAN_ENDPOINT));
 				f->service = s->name;
@@ -1186,7 +1211,7 @@ static int judge_orphans(struct recon *r, struct finding_list *out)
 				       f->node, n->name, ib, s->name,
 				       svc == NONE ? "which does not exist"
 				       : !vip_ok   ? "which is not that service's VIP (an old one)"
-				                   : "which has no live task"));
+				                   : "which has no running task"));
 				NN(f->remedy = finding_printf(
 				       out,
 				       svc != NONE && vip_ok
@@ -1204,8 +1229,9 @@ static int judge_orphans(struct recon *r, struct finding_list *out)
 				size_t ti = dot != NULL ? hmap_get(r->task_by_id, dot + 1) : NONE;
 				const struct sw_task *t = ti != NONE ? &v->tasks[ti] : NULL;
 				struct finding *f;
-				if (t != NULL &&
-				    (model_task_live(t) || young(r, task_changed_ms(t))))
+				const char *where;
+				if (t != NULL && (t->state == SW_ST_RUNNING || model_task_live(t) ||
+				                  young(r, task_changed_ms(t))))
 					continue;
 				if (t == NULL && svc != NONE && young(r, r->last_change[svc]))
 					continue;
@@ -1230,11 +1256,16 @@ static int judge_orphans(struct recon *r, struct finding_list *out)
 					    f, out, "task %s: state %s, desired %s", t->id,
 					    model_sw_state_name(t->state),
 					    model_sw_state_name(t->desired)));
+				where = endpoint_node(r, t, e);
+				if (strcmp(where, f->node) != 0)
+					TRY(finding_add_evidence(
+					    f, out, "the endpoint belongs to node %s (%s)", where,
+					    t != NULL ? "its task's node" : "its Host IP"));
 				NN(f->remedy = finding_printf(out,
 				                              "stale swarm network state on %s: "
 				                              "docker system prune and restart "
 				                              "docker on %s",
-				                              f->node, f->node));
+				                              where, where));
 			}
 		}
 	}

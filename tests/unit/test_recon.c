@@ -267,6 +267,18 @@ static const struct finding *find(const struct world *w, enum fkind k, const cha
 	return NULL;
 }
 
+/* The orphan_endpoint finding about network endpoint ep (a task's "svc.slot.id"). */
+static const struct finding *find_endpoint(const struct world *w, const char *ep)
+{
+	for (size_t i = 0; i < w->out.n; i++) {
+		const struct finding *f = &w->out.v[i];
+		if (f->kind == FK_ORPHAN_ENDPOINT && f->endpoint != NULL &&
+		    strcmp(f->endpoint, ep) == 0)
+			return f;
+	}
+	return NULL;
+}
+
 /* The incident: gbs-cms (VIP .2, tasks .4 .16) and ghost (VIP .7, alias gbs-cms, scaled to
  * 0, its task still running with desired state remove). */
 static void incident(struct world *w)
@@ -326,9 +338,37 @@ static void test_recon_incident_poisoned_name_names_ghost_vip_without_backends(v
 	assert_int_equal(f->desired, 0);
 	assert_int_equal(f->running, 1);
 	assert_null(find(&w, FK_REPLICA_DRIFT, "gbs-cms"));
-	/* this node's network view still holds ghost's VIP and endpoint */
-	assert_non_null(find(&w, FK_ORPHAN_ENDPOINT, "ghost"));
+	/* ghost's VIP and endpoint are in the network view, but its lingering task still runs
+	 * (desired remove, State running): not orphaned */
+	assert_null(find(&w, FK_ORPHAN_ENDPOINT, "ghost"));
 	assert_null(find(&w, FK_ORPHAN_ENDPOINT, "gbs-cms"));
+	world_free(&w);
+}
+
+static void test_recon_orphan_endpoint_remedy_names_the_tasks_node(void **state)
+{
+	struct world w;
+	const struct finding *f;
+	struct sw_node *n2;
+
+	(void)state;
+	cfg_init(&w, NULL);
+	incident(&w);
+	n2 = model_sw_add_node(w.sw);
+	n2->id = "node2id";
+	n2->hostname = "node2";
+	/* ghost's task on node2 has stopped, yet node1's view still lists its endpoint */
+	for (size_t i = 0; i < w.sw->n_tasks; i++)
+		if (strcmp(w.sw->tasks[i].id, "t9") == 0) {
+			w.sw->tasks[i].state = SW_ST_SHUTDOWN;
+			w.sw->tasks[i].node_id = "node2id";
+		}
+	judge(&w, NULL);
+	if ((f = find_endpoint(&w, "ghost.1.t9")) == NULL)
+		tu_fail("no orphan_endpoint for ghost.1.t9");
+	assert_string_equal(f->node, "node1");
+	assert_non_null(strstr(f->remedy, "restart docker on node2"));
+	assert_null(strstr(f->remedy, "node1"));
 	world_free(&w);
 }
 
@@ -846,6 +886,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_recon_incident_poisoned_name_names_ghost_vip_without_backends),
+	    cmocka_unit_test(test_recon_orphan_endpoint_remedy_names_the_tasks_node),
 	    cmocka_unit_test(test_recon_stale_vip_owned_by_nothing_is_the_incident),
 	    cmocka_unit_test(test_recon_alias_collision_owner_names_the_container),
 	    cmocka_unit_test(test_recon_rolling_update_in_grace_is_not_a_finding),
