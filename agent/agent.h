@@ -26,5 +26,7 @@ int agent_write_output(const char *path, const struct buf *text);
 int agent_listen_port(const char *listen);
 /* esra watch (watch.c). */
 int agent_watch(int argc, char **argv);
+/* esra health (health.c): exit 0 when the local watch's /healthz answers 200, else 1. */
+int agent_health(int argc, char **argv);
 
 #endif

@@ -32,6 +32,7 @@ static const char usage_main[] =
     "  watch      check forever; serve /metrics, /healthz and /status\n"
     "  preflight  before a release: is each NAME safe to deploy?\n"
     "  config     check | show the configuration\n"
+    "  health     ask the local esra watch's /healthz: exit 0 healthy, 1 not\n"
     "  version    print the version\n"
     "\n"
     "Run `esra <command> --help` for a command's options. Exit codes: 0 ok, 1 warning,\n"
@@ -429,6 +430,8 @@ int main(int argc, char **argv)
 		code = agent_watch(argc - 1, argv + 1);
 	else if (strcmp(cmd, "config") == 0)
 		code = cmd_config(argc - 1, argv + 1);
+	else if (strcmp(cmd, "health") == 0)
+		code = agent_health(argc - 1, argv + 1);
 	else {
 		fprintf(stderr, "esra: unknown command \"%s\"\n%s", cmd, usage_main);
 		code = EXIT_UNKNOWN;
