@@ -751,7 +751,8 @@ async function handle(req, res) {
   if (path === '/_emu' || path.startsWith('/_emu/')) {
     return control(req, res, path.replace(/^\/_emu\/?/, '').replace(/\/$/, ''), query, body);
   }
-  const entry = { seq: ++st.reqSeq, ts: Date.now(), method: req.method, path, query, headers: {}, body: null, status: null };
+  const entry = { seq: ++st.reqSeq, ts: Date.now(), method: req.method, path, query, headers: {}, body: null, status: null,
+    remote: req.socket.remoteAddress };
   for (const h of LOGGED_HEADERS) if (req.headers[h] !== undefined) entry.headers[h] = req.headers[h];
   if (req.method !== 'GET' && req.method !== 'HEAD') entry.body = body;
   st.requests.push(entry);

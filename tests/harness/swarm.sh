@@ -15,6 +15,13 @@
 #        swarm.sh crash DIR node2    kill -9 a node's dockerd (and its containers), start it again
 #        swarm.sh check-host DIR     exit 1 (with a diff) if the host's iptables rules or links
 #                                    changed since `up` began
+#        swarm.sh debug DIR on|off   dockerd debug logging on both nodes (a reload, no restart):
+#                                    every API request is logged as "Calling METHOD /path" in
+#                                    DIR/nodeN/dockerd.log
+#        swarm.sh promote DIR node2  make a node a manager (waits until it is one)
+#        swarm.sh demote DIR node1   make a manager a worker, from the other manager (waits
+#                                    until a remaining manager is the leader): with promote,
+#                                    moves the leadership from node1 to node2 and back
 # Needs root, dockerd/containerd/runc (docker.io), busybox-static, iproute2, util-linux.
 # ESRA_SWARM_UPSTREAM_DNS=PATH (e.g. build/tests/harness/esra-fakedns) runs that DNS server on
 # each node's address as the node's upstream resolver (dockerd --dns), answering NXDOMAIN for
@@ -28,7 +35,7 @@ READY_WAIT=${ESRA_SWARM_READY_WAIT:-60}
 
 die() { echo "swarm.sh: $*" >&2; exit 1; }
 say() { [ -n "${ESRA_SWARM_QUIET:-}" ] || echo "swarm.sh: $*" >&2; }
-usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 [ $# -ge 2 ] || usage
 cmd=$1
@@ -66,6 +73,8 @@ start_node() {
   ns=$(ns_node "$n")
   d=$dir/node$n
   mkdir -p "$d/data" "$d/exec"
+  # its own config file (never the host's /etc/docker/daemon.json): `debug` flips it, SIGHUP
+  [ -f "$d/daemon.json" ] || echo '{}' >"$d/daemon.json"
   # An upstream resolver for the node (every real network has one): swarm's 127.0.0.11
   # forwards the names it does not hold there, and gets a prompt NXDOMAIN instead of silence.
   local dnsopt=() upid
@@ -88,7 +97,7 @@ start_node() {
     hostname "node$n"
     umount -l /run/netns 2>/dev/null
     mount -t tmpfs -o mode=755 tmpfs /run || exit 1
-    exec dockerd --data-root "$d/data" --exec-root "$d/exec" --pidfile "$d/dockerd.pid" \
+    exec dockerd --config-file "$d/daemon.json" --data-root "$d/data" --exec-root "$d/exec" --pidfile "$d/dockerd.pid" \
       -H unix:///run/docker.sock -H "unix://$d/docker.sock" --shutdown-timeout 2 \
       --cgroup-parent "$cg" --log-level "${ESRA_SWARM_LOG_LEVEL:-warn}" "$@"' sh "$d" "$n" "/$ns" \
     "${dnsopt[@]}" </dev/null >"$d/dockerd.log" 2>&1 &
@@ -215,6 +224,65 @@ do_crash() {
   say "node$n: dockerd and its containers killed; starting it again"
   start_node "$n"
   wait_ready "$n"
+}
+
+# ------------------------------------------------------------------ debug
+need_up() {
+  if [ ! -f "$dir/state" ] || [ "$(cat "$dir/state")" != up ]; then
+    die "$dir holds no swarm that is up"
+  fi
+}
+do_debug() {
+  local on=$1 i p
+  need_up
+  for i in 1 2; do
+    printf '{"debug": %s}\n' "$on" >"$dir/node$i/daemon.json"
+    p=$(cat "$dir/node$i/dockerd.pid")
+    kill -HUP "$p"
+  done
+  # on: wait until a request of ours is logged (what a caller then reads comes after it)
+  [ "$on" = false ] || for i in 1 2; do
+    local from
+    from=$(($(wc -l <"$dir/node$i/dockerd.log") + 1))
+    wait_until 20 "node$i logs requests" eval 'dk '"$i"' version >/dev/null 2>&1; tail -n +'"$from"' "$dir/node'"$i"'/dockerd.log" | grep -q "Calling GET /v[0-9.]*/version"'
+  done
+  say "dockerd debug logging $on on both nodes"
+}
+
+# ------------------------------------------------------------------ promote / demote
+node_id() { dk "$1" info --format '{{.Swarm.NodeID}}'; }
+is_manager() { [ "$(dk "$1" info --format '{{.Swarm.ControlAvailable}}' 2>/dev/null)" = true ]; }
+is_leader() { # N: node N is a manager and the leader
+  is_manager "$1" &&
+    [ "$(dk "$1" node inspect self --format '{{if .ManagerStatus}}{{.ManagerStatus.Leader}}{{end}}' 2>/dev/null)" = true ]
+}
+wait_until() { # SECS DESC CMD...
+  local limit=$1 desc=$2 t0=$SECONDS
+  shift 2
+  until "$@"; do
+    [ $((SECONDS - t0)) -lt "$limit" ] || die "timed out after ${limit}s: $desc"
+    sleep 0.3
+  done
+}
+do_promote() {
+  local n=$1 o=$((3 - $1)) id
+  need_up
+  is_manager "$o" || die "node$o is not a manager: it cannot promote node$n"
+  id=$(node_id "$n")
+  dk "$o" node promote "$id" >/dev/null
+  wait_until 60 "node$n becomes a manager" is_manager "$n"
+  say "node$n is a manager"
+}
+do_demote() {
+  local n=$1 o=$((3 - $1)) id
+  need_up
+  is_manager "$o" || die "node$o is not a manager: demoting node$n would leave none"
+  id=$(node_id "$n")
+  dk "$o" node demote "$id" >/dev/null
+  wait_until 60 "node$n is no longer a manager" eval '! is_manager '"$n"
+  wait_until 60 "node$o is the leader" is_leader "$o"
+  wait_until 60 "node$n is Ready again" eval '[ "$(dk '"$o"' node inspect -f "{{.Status.State}}" '"$id"' 2>/dev/null)" = ready ]'
+  say "node$n is a worker; node$o leads"
 }
 
 # ------------------------------------------------------------------ down
@@ -391,6 +459,20 @@ case "$cmd" in
     case "${3:-}" in
       node1) do_crash 1 ;;
       node2) do_crash 2 ;;
+      *) usage ;;
+    esac
+    ;;
+  debug)
+    case "${3:-}" in
+      on) do_debug true ;;
+      off) do_debug false ;;
+      *) usage ;;
+    esac
+    ;;
+  promote | demote)
+    case "${3:-}" in
+      node1) "do_$cmd" 1 ;;
+      node2) "do_$cmd" 2 ;;
       *) usage ;;
     esac
     ;;

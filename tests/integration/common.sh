@@ -16,6 +16,7 @@
 #   jsclient_start [js-client.js args]     sets JSCLIENT_PID (waits for its registration)
 #   jsclient_stop [PID]      SIGTERM (it deregisters), wait for it
 #   in_container NAME CMD... run a host command inside a container's network namespace
+#   in_node node1|node2 CMD...  run a host command in a node's network namespace
 #   dns_a NAME [CONTAINER]   sorted A records of NAME from 127.0.0.11 as CONTAINER sees them
 #   task_ips SERVICE [NET]   IPs of SERVICE's running tasks on NET (default gbsnet), sorted
 #   service_vip SERVICE [NET]  SERVICE's VIP on NET
@@ -179,12 +180,24 @@ swarm_up() {
   export SWARM_DIR NODE1_HOST NODE2_HOST NODE1_ADDR NODE2_ADDR
 }
 
-# Removes every service, container and user network from the swarm, so the next scenario
-# starts clean (the image esra/bb stays).
+# Removes every service, container, secret, config, volume and user network from the swarm,
+# so the next scenario starts clean (the images stay); node1 leads again if a scenario moved
+# the leadership (swarm.sh promote/demote), and dockerd's debug logging is off.
 swarm_reset() {
   local ids n t0=$SECONDS
+  if [ "$(dk node1 info --format '{{.Swarm.ControlAvailable}}' 2>/dev/null)" != true ]; then
+    "$SWARM_SH" promote "$SWARM_DIR" node1 || true
+  fi
+  if [ "$(dk node2 info --format '{{.Swarm.ControlAvailable}}' 2>/dev/null)" = true ]; then
+    "$SWARM_SH" demote "$SWARM_DIR" node2 || true
+  fi
+  ! grep -q true "$SWARM_DIR/node1/daemon.json" 2>/dev/null || "$SWARM_SH" debug "$SWARM_DIR" off || true
   ids=$(dk node1 service ls -q 2>/dev/null || true)
   [ -z "$ids" ] || dk node1 service rm $ids >/dev/null 2>&1 || true
+  ids=$(dk node1 secret ls -q 2>/dev/null || true)
+  [ -z "$ids" ] || dk node1 secret rm $ids >/dev/null 2>&1 || true
+  ids=$(dk node1 config ls -q 2>/dev/null || true)
+  [ -z "$ids" ] || dk node1 config rm $ids >/dev/null 2>&1 || true
   for n in node1 node2; do
     ids=$(dk $n ps -aq 2>/dev/null || true)
     [ -z "$ids" ] || dk $n rm -f $ids >/dev/null 2>&1 || true
@@ -207,7 +220,19 @@ swarm_reset() {
   done
   ids=$(dk node1 config ls -q 2>/dev/null || true)
   [ -z "$ids" ] || dk node1 config rm $ids >/dev/null 2>&1 || true
+  for n in node1 node2; do
+    ids=$(dk $n volume ls -q 2>/dev/null || true)
+    [ -z "$ids" ] || dk $n volume rm -f $ids >/dev/null 2>&1 || true
+  done
   [ $((SECONDS - t0)) -lt 2 ] || log "swarm reset ($((SECONDS - t0))s)"
+}
+
+# in_node node1|node2 CMD...: runs a host command in a node's network namespace (its address
+# NODE1_ADDR / NODE2_ADDR, where host-mode published ports listen).
+in_node() {
+  local n=${1#node}
+  shift
+  nsenter --net="/var/run/netns/esra-$(cat "$SWARM_DIR/tag")-n$n" "$@"
 }
 
 # Runs a host command inside the network namespace of a container (on node1, else node2).
