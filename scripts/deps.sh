@@ -8,7 +8,8 @@
 # clang (with its sanitizer and libFuzzer runtimes), clang-format, shellcheck and cppcheck are
 # the bar's checkers (scripts/lint.sh, the clang UBSan build, the fuzz targets).
 # dnsmasq-base (the daemon without its system service), bind9-dnsutils (dig) and jq are the
-# benchmark's real components (bench/bench.sh).
+# benchmark's real components (bench/bench.sh). prometheus gives promtool, which checks
+# esra's metrics and contrib/'s alerting rules (its service is never started here).
 # Usage: scripts/deps.sh        (as root, or with nothing missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +18,8 @@ pkgs=(gcc make cmake pkg-config libcurl4-openssl-dev libxml2-dev libcjson-dev li
   libc-ares-dev libmicrohttpd-dev libcmocka-dev libgnutls28-dev openssl docker.io busybox-static iproute2 iptables
   curl procps libxml2-utils util-linux time bc
   clang libclang-rt-14-dev clang-format shellcheck cppcheck
-  dnsmasq-base bind9-dnsutils jq)
+  dnsmasq-base bind9-dnsutils jq
+  prometheus)
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
 command -v npm >/dev/null 2>&1 || pkgs+=(npm)
 # npm ci talks https to the registry: needs the CA bundle (a mere Recommends of npm).
