@@ -150,13 +150,15 @@ static void test_cfg_missing_file_is_a_clear_error(void **state)
 static void test_cfg_environment_overrides_file(void **state)
 {
 	const char *text = "docker = { host = \"unix:///x.sock\"; };\n"
-	                   "eureka = { urls = [\"http://file:1/eureka/\"]; };\n";
+	                   "eureka = { urls = [\"http://file:1/eureka/\"]; };\n"
+	                   "cluster = { service = \"from-file\"; };\n";
 	const char *env[] = {
 	    "DOCKER_HOST=tcp://10.0.0.1:2376",
 	    "DOCKER_TLS_VERIFY=1",
 	    "DOCKER_CERT_PATH=/certs",
 	    "ESRA_EUREKA_URLS=http://u:secret@e1:8761/eureka/, http://e2:8761/eureka/",
 	    "ESRA_DNS_SERVER=127.0.0.1:5353",
+	    "ESRA_CLUSTER_SERVICE=esra_esra",
 	    NULL};
 	struct esra_config c;
 	struct esra_err err;
@@ -173,6 +175,7 @@ static void test_cfg_environment_overrides_file(void **state)
 	assert_string_equal(c.eureka.urls.v[1], "http://e2:8761/eureka/");
 	assert_string_equal(c.dns.server, "127.0.0.1");
 	assert_int_equal(c.dns.port, 5353);
+	assert_string_equal(c.cluster.service, "esra_esra");
 	assert_int_equal(
 	    cfg_docker_endpoint(&c, base, sizeof(base), sock, sizeof(sock), &tls, &err), 0);
 	assert_string_equal(base, "https://10.0.0.1:2376");
