@@ -209,7 +209,7 @@ static int run_cycle(const struct esra_config *cfg, const char *command,
 	struct buf out;
 	int code = EXIT_UNKNOWN, rc;
 
-	if ((cyc = cycle_new(cfg, &err)) == NULL) {
+	if ((cyc = cycle_new(cfg, NULL, &err)) == NULL) {
 		log_error("%s", err.msg);
 		return EXIT_UNKNOWN;
 	}

@@ -1,6 +1,7 @@
 /* watch.c: `esra watch`: runs the check cycle forever and serves /metrics, /healthz and
  * /status with libmicrohttpd. Signal handlers only set flags: SIGHUP reloads the config,
- * SIGTERM/SIGINT stop within a second. */
+ * SIGTERM/SIGINT stop within a second, mid-cycle too: the cycle gets the stop flag (its reads,
+ * DNS and writes look at it) and returns ESRA_ESTOPPED. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
@@ -239,6 +240,7 @@ static int run_one(struct cycle *cyc, const char *listen, struct served *s,
 	struct report rep;
 	struct cycle_opts co;
 	struct esra_err err;
+	int rc;
 
 	memset(&co, 0, sizeof(co));
 	co.watch = true;
@@ -247,7 +249,10 @@ static int run_one(struct cycle *cyc, const char *listen, struct served *s,
 	co.cluster = co.cluster_port > 0 ? CYCLE_CLUSTER_WATCH : CYCLE_CLUSTER_OFF;
 	if (report_init(&rep, "watch") != 0)
 		return -1;
-	if (cycle_check(cyc, &co, &rep, &err) != ESRA_OK) {
+	rc = cycle_check(cyc, &co, &rep, &err);
+	if (rc == ESRA_ESTOPPED) {
+		log_info("cycle stopped: a stop signal arrived mid-cycle");
+	} else if (rc != ESRA_OK) {
 		log_error("cycle failed: %s", err.msg);
 	} else {
 		publish(s, &rep, counters);
@@ -280,7 +285,7 @@ static int run_config(const struct esra_config *cfg, const struct watch_args *a,
 		}
 		log_info("serving /metrics, /healthz and /status on %s", listen);
 	}
-	if ((cyc = cycle_new(cfg, &err)) == NULL) {
+	if ((cyc = cycle_new(cfg, &stop_flag, &err)) == NULL) {
 		log_error("%s", err.msg);
 		return EXIT_UNKNOWN;
 	}

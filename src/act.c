@@ -391,7 +391,9 @@ void act_execute(const struct act_exec *ex, const struct act_input *in, struct a
 			refuse(it, "%s", audit_err);
 		}
 		snprintf(why, sizeof(why), "%s", it->reason);
-		if (it->go) {
+		if (it->go && ex->stop != NULL && *ex->stop != 0) {
+			snprintf(why, sizeof(why), "esra is stopping: nothing more is sent");
+		} else if (it->go) {
 			const char *stop = recheck(ex, in, it, rbuf, sizeof(rbuf));
 			if (stop != NULL) {
 				snprintf(why, sizeof(why), "%s", stop);

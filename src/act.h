@@ -56,9 +56,10 @@ void act_plan_free(struct act_plan *p);
 
 struct act_exec {
 	struct eureka *eu;
-	size_t first_peer;   /* the peer that answered this cycle's read */
-	const char *node;    /* for the audit log */
-	long verify_wait_ms; /* bound on waiting for every peer to show the write */
+	size_t first_peer;                 /* the peer that answered this cycle's read */
+	const char *node;                  /* for the audit log */
+	long verify_wait_ms;               /* bound on waiting for every peer to show the write */
+	const volatile sig_atomic_t *stop; /* NULL, or once non-zero no further write starts */
 };
 
 /* Execute the plan (items with go) and record in every item what became of it (result done,

@@ -23,6 +23,7 @@
 
 struct cycle {
 	const struct esra_config *cfg;
+	const volatile sig_atomic_t *stop;
 	struct eureka *eu;
 	struct docker *dk;
 	char docker_where[256];
@@ -69,7 +70,8 @@ static const char tls_off_warning[] =
     "anyone on the path can pose as the registry and receive the credentials in "
     "eureka.urls";
 
-struct cycle *cycle_new(const struct esra_config *cfg, struct esra_err *err)
+struct cycle *cycle_new(const struct esra_config *cfg, const volatile sig_atomic_t *stop,
+                        struct esra_err *err)
 {
 	struct cycle *c = calloc(1, sizeof(*c));
 	struct eureka_opts eo;
@@ -80,6 +82,7 @@ struct cycle *cycle_new(const struct esra_config *cfg, struct esra_err *err)
 		return NULL;
 	}
 	c->cfg = cfg;
+	c->stop = stop;
 	memset(&eo, 0, sizeof(eo));
 	eo.urls = (const char *const *)cfg->eureka.urls.v;
 	eo.n_urls = cfg->eureka.urls.n;
@@ -89,6 +92,7 @@ struct cycle *cycle_new(const struct esra_config *cfg, struct esra_err *err)
 	eo.ca_file = cfg->eureka.ca_file[0] != '\0' ? cfg->eureka.ca_file : NULL;
 	eo.cert_file = cfg->eureka.cert_file[0] != '\0' ? cfg->eureka.cert_file : NULL;
 	eo.key_file = cfg->eureka.key_file[0] != '\0' ? cfg->eureka.key_file : NULL;
+	eo.stop = stop;
 	if (!cfg->eureka.tls_verify)
 		log_warnx("%s", tls_off_warning);
 	c->eu = eureka_new(&eo, err);
@@ -99,6 +103,7 @@ struct cycle *cycle_new(const struct esra_config *cfg, struct esra_err *err)
 	dop.tls_verify = cfg->docker.tls_verify;
 	dop.cert_path = cfg->docker.cert_path;
 	dop.timeout_ms = cfg->docker.timeout_ms;
+	dop.stop = stop;
 	c->dk = docker_new(&dop, err);
 	if (c->dk == NULL)
 		goto fail;
@@ -173,6 +178,13 @@ static void dns_opts_of(const struct cycle *c, const struct views *v, struct dns
 	o->timeout_ms = c->cfg->dns.timeout_ms;
 	o->attempts = (int)c->cfg->dns.attempts;
 	o->netns = v->seat[0] ? v->seat : NULL;
+	o->stop = c->stop;
+}
+
+/* Between the phases of a cycle: has the caller asked to stop? */
+static bool stopped(const struct cycle *c)
+{
+	return c->stop != NULL && *c->stop != 0;
 }
 
 /* One DNS round in the debug log: time, names, and how the congestion window went. */
@@ -610,7 +622,7 @@ static int gather_dns(struct cycle *c, struct views *v, const char *const *names
 	rc = resolve(c, v, names, n, dr, er, &v->dns, &e);
 	log_debug("dns: %lld ms after the readers, %zu names in all",
 	          (long long)(esra_mono_ms() - t0), n);
-	if (rc == ESRA_ENOMEM)
+	if (rc == ESRA_ENOMEM || rc == ESRA_ESTOPPED)
 		return rc;
 	if (rc != ESRA_OK) {
 		snprintf(rep->dns.error, sizeof(rep->dns.error), "%s", e.msg);
@@ -975,6 +987,7 @@ static int act(struct cycle *c, struct views *v, const struct cycle_opts *o, str
 	ex.first_peer = v->peer;
 	ex.node = rep->node.hostname;
 	ex.verify_wait_ms = ESRA_VERIFY_WAIT_MS;
+	ex.stop = c->stop;
 	act_execute(&ex, &in, &plan);
 	for (size_t i = 0; i < plan.n && rc == ESRA_OK; i++) {
 		const struct act_item *it = &plan.items[i];
@@ -1025,6 +1038,8 @@ int cycle_check(struct cycle *c, const struct cycle_opts *o, struct report *rep,
 	rc = gather(c, &v, rep, o != NULL && o->watch, true, &dr, &er);
 	if (rc != ESRA_OK)
 		goto out;
+	if (stopped(c)) /* the reads may have been cut short: nothing below may judge them */
+		goto stop;
 	tr = esra_mono_ms();
 	if ((rc = build_recon(c, &v, rep, err)) != ESRA_OK)
 		goto out;
@@ -1047,6 +1062,8 @@ int cycle_check(struct cycle *c, const struct cycle_opts *o, struct report *rep,
 	}
 	if ((rc = run_probes(c, &v, rep, &probes)) != ESRA_OK)
 		goto out;
+	if (stopped(c))
+		goto stop;
 	t1 = esra_mono_ms();
 	if ((rc = recon_judge(v.rc, v.dns, probes, &rep->findings, err)) != ESRA_OK)
 		goto out;
@@ -1065,13 +1082,20 @@ int cycle_check(struct cycle *c, const struct cycle_opts *o, struct report *rep,
 		recon_filter_services(v.rc, &rep->findings, o->services, o->n_services);
 	if (o != NULL && o->watch && (rc = count_seen(c, rep)) != ESRA_OK)
 		goto out;
+	if (stopped(c))
+		goto stop;
 	rc = act(c, &v, o, rep, err);
+	goto out;
+stop:
+	rc = ESRA_ESTOPPED;
 out:
 	/* the views are freed next: the report keeps its own copies */
 	if (finding_list_adopt(&rep->findings) != ESRA_OK && rc == ESRA_OK)
 		rc = ESRA_ENOMEM;
 	if (rc == ESRA_ENOMEM)
 		esra_err_set(err, rc, "out of memory");
+	if (rc == ESRA_ESTOPPED)
+		esra_err_set(err, rc, "stopped");
 	free(names);
 	free(probes);
 	reader_free(&dr);
@@ -1171,6 +1195,8 @@ out:
 			rc = ESRA_ENOMEM;
 	if (rc == ESRA_ENOMEM)
 		esra_err_set(err, rc, "out of memory");
+	if (rc == ESRA_ESTOPPED)
+		esra_err_set(err, rc, "stopped");
 	free(ask);
 	hmap_free(asked);
 	free(same_next);

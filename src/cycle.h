@@ -6,6 +6,8 @@
 #ifndef ESRA_CYCLE_H
 #define ESRA_CYCLE_H
 
+#include <signal.h>
+
 #include "cfg.h"
 #include "common.h"
 #include "report.h"
@@ -25,7 +27,11 @@ struct cycle_opts {
 	int cluster_port;
 };
 
-struct cycle *cycle_new(const struct esra_config *cfg, struct esra_err *err);
+/* stop: NULL, or a flag a signal handler sets (watch's SIGTERM): once non-zero, the cycle's
+ * reads (Docker, Eureka, DNS) end early, no write to Eureka starts, and cycle_check and
+ * cycle_preflight return ESRA_ESTOPPED ("stopped") with a report that must not be used. */
+struct cycle *cycle_new(const struct esra_config *cfg, const volatile sig_atomic_t *stop,
+                        struct esra_err *err);
 void cycle_free(struct cycle *c); /* NULL is a no-op */
 
 /* Run one check cycle into rep (initialised by the caller with report_init). Source

@@ -215,6 +215,7 @@ struct docker *docker_new(const struct docker_opts *opts, struct esra_err *err)
 	ho.key_file = d->key[0] != '\0' ? d->key : NULL;
 	ho.max_body = opts->max_body != 0 ? opts->max_body : ESRA_MAX_DOCKER_BODY;
 	ho.get_only = true; /* esra only reads the Docker API: any other method is refused */
+	ho.stop = opts->stop;
 	d->http = http_new(&ho, err);
 	if (d->http == NULL)
 		goto fail;

@@ -7,6 +7,7 @@
 #ifndef ESRA_DOCKER_H
 #define ESRA_DOCKER_H
 
+#include <signal.h>
 #include <sys/types.h>
 
 #include "common.h"
@@ -18,6 +19,7 @@ struct docker_opts {
 	const char *cert_path; /* folder with ca.pem, cert.pem, key.pem; "" = none */
 	long timeout_ms;       /* per request, connect included */
 	size_t max_body;       /* 0 = ESRA_MAX_DOCKER_BODY */
+	const volatile sig_atomic_t *stop; /* NULL, or ends reads early: see http_opts.stop */
 };
 
 struct docker;

@@ -78,6 +78,7 @@ struct eureka *eureka_new(const struct eureka_opts *opts, struct esra_err *err)
 	ho.ca_file = opts->ca_file;
 	ho.cert_file = opts->cert_file;
 	ho.key_file = opts->key_file;
+	ho.stop = opts->stop;
 	e->http = http_new(&ho, err);
 	if (e->http == NULL)
 		goto fail;

@@ -7,6 +7,8 @@
 #ifndef ESRA_EUREKA_H
 #define ESRA_EUREKA_H
 
+#include <signal.h>
+
 #include "common.h"
 #include "model.h"
 
@@ -25,6 +27,7 @@ struct eureka_opts {
 	 * ESRA_ECONNECT naming the reason, failed over like an unreachable peer. */
 	bool no_tls_verify;
 	const char *ca_file, *cert_file, *key_file;
+	const volatile sig_atomic_t *stop; /* NULL, or ends reads early: see http_opts.stop */
 };
 
 struct eureka;

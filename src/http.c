@@ -71,6 +71,19 @@ void http_resp_free(struct http_resp *r)
 	buf_free(&r->body);
 }
 
+/* libcurl's progress callback: non-zero aborts the transfer (CURLE_ABORTED_BY_CALLBACK). */
+static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                       curl_off_t ulnow)
+{
+	const struct http *h = ud;
+
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	return *h->opts.stop != 0;
+}
+
 static size_t on_write(char *data, size_t size, size_t nmemb, void *ud)
 {
 	struct xfer *x = ud;
@@ -160,11 +173,14 @@ int http_do(struct http *h, const struct http_req *req, struct http_resp *resp,
 	struct xfer x;
 	char line[256], where[512];
 	const char *method = req->method != NULL ? req->method : "GET";
+	bool is_get = strcmp(method, "GET") == 0;
 	CURL *c = h->curl;
 	CURLcode cc;
 	int rc = ESRA_OK;
 
 	esra_redact_url(req->url, where, sizeof(where));
+	if (is_get && h->opts.stop != NULL && *h->opts.stop != 0)
+		return esra_err_set(err, ESRA_ESTOPPED, "%s %s: stopped", method, where);
 	if (h->opts.get_only && strcmp(method, "GET") != 0)
 		return esra_err_set(err, ESRA_EREFUSED,
 		                    "%s %s: refused: this client only sends GET (esra never writes "
@@ -211,6 +227,11 @@ int http_do(struct http *h, const struct http_req *req, struct http_resp *resp,
 		curl_easy_setopt(c, CURLOPT_SSLKEY, h->opts.key_file);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, h->opts.tls_verify ? 1L : 0L);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, h->opts.tls_verify ? 2L : 0L);
+	if (is_get && h->opts.stop != NULL) {
+		curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+		curl_easy_setopt(c, CURLOPT_XFERINFODATA, h);
+		curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	}
 
 	if (req->accept != NULL) {
 		snprintf(line, sizeof(line), "Accept: %s", req->accept);
@@ -242,6 +263,8 @@ int http_do(struct http *h, const struct http_req *req, struct http_resp *resp,
 		                  where, h->opts.max_body);
 	} else if (x.sink_rc != 0) {
 		rc = esra_err_set(err, x.sink_rc, "%s %s: %s", method, where, x.sink_err.msg);
+	} else if (cc == CURLE_ABORTED_BY_CALLBACK) {
+		rc = esra_err_set(err, ESRA_ESTOPPED, "%s %s: stopped", method, where);
 	} else if (cc == CURLE_OPERATION_TIMEDOUT) {
 		rc = esra_err_set(err, ESRA_ETIMEOUT, "%s %s: no answer within %ld ms", method,
 		                  where, h->opts.timeout_ms);

@@ -6,6 +6,8 @@
 #define ESRA_HTTP_H
 
 #include "buf.h"
+#include <signal.h>
+
 #include "common.h"
 
 struct http;
@@ -20,6 +22,10 @@ struct http_opts {
 	bool get_only;   /* refuse every method but GET (ESRA_EREFUSED), before any connection */
 	size_t max_body; /* cap on a 2xx body; 0 = no cap */
 	const char *user_agent; /* NULL = "esra/VERSION" */
+	/* NULL, or a flag (set by a signal handler): once non-zero, a GET is not started, and
+	 * one under way is aborted within libcurl's progress interval (a signal interrupting
+	 * its wait makes that at once): ESRA_ESTOPPED. Writes are never cut short. */
+	const volatile sig_atomic_t *stop;
 };
 
 /* A 2xx body is handed to the sink in pieces as it arrives; a non-zero return stops the

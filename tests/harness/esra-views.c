@@ -188,8 +188,12 @@ int main(int argc, char **argv)
 	}
 	http_global_init();
 	if (strcmp(argv[optind], "docker") == 0) {
-		struct docker_opts o = {cfg.docker.host, cfg.docker.tls_verify,
-		                        cfg.docker.cert_path, cfg.docker.timeout_ms, 0};
+		struct docker_opts o = {cfg.docker.host,
+		                        cfg.docker.tls_verify,
+		                        cfg.docker.cert_path,
+		                        cfg.docker.timeout_ms,
+		                        0,
+		                        NULL};
 		struct docker *d = docker_new(&o, &err);
 		struct sw_view *v = NULL;
 		if (d != NULL && docker_read(d, &v, &err) == ESRA_OK)
@@ -206,7 +210,8 @@ int main(int argc, char **argv)
 		                        !cfg.eureka.tls_verify,
 		                        cfg.eureka.ca_file[0] ? cfg.eureka.ca_file : NULL,
 		                        cfg.eureka.cert_file[0] ? cfg.eureka.cert_file : NULL,
-		                        cfg.eureka.key_file[0] ? cfg.eureka.key_file : NULL};
+		                        cfg.eureka.key_file[0] ? cfg.eureka.key_file : NULL,
+		                        NULL};
 		struct eureka *e = eureka_new(&o, &err);
 		struct eu_registry *r = NULL;
 		size_t peer;
@@ -224,8 +229,12 @@ int main(int argc, char **argv)
 		o.timeout_ms = cfg.dns.timeout_ms;
 		o.attempts = (int)cfg.dns.attempts;
 		if (strncmp(cfg.dns.netns, "container:", 10) == 0) {
-			struct docker_opts dop = {cfg.docker.host, cfg.docker.tls_verify,
-			                          cfg.docker.cert_path, cfg.docker.timeout_ms, 0};
+			struct docker_opts dop = {cfg.docker.host,
+			                          cfg.docker.tls_verify,
+			                          cfg.docker.cert_path,
+			                          cfg.docker.timeout_ms,
+			                          0,
+			                          NULL};
 			struct docker *d = docker_new(&dop, &err);
 			pid_t pid = 0;
 			if (d == NULL ||

@@ -1,6 +1,8 @@
 /* test_act.c: the action planner under every safety rule of SPEC section 4, alone and in
  * combination: exactly which actions go and which are skipped, and why. */
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -358,7 +360,7 @@ static void test_act_unwritable_audit_log_sends_nothing(void **state)
 	struct fx x;
 	struct esra_err err;
 	const char *urls[] = {"http://127.0.0.1:1/eureka/"};
-	struct eureka_opts eo = {urls, 1, EUREKA_JSON, 500, 0, false, NULL, NULL, NULL};
+	struct eureka_opts eo = {urls, 1, EUREKA_JSON, 500, 0, false, NULL, NULL, NULL, NULL};
 	struct act_exec ex;
 
 	(void)state;
@@ -385,6 +387,58 @@ static void test_act_unwritable_audit_log_sends_nothing(void **state)
 	fx_free(&x);
 }
 
+static void test_act_stop_flag_starts_no_write_and_audits_whole_lines(void **state)
+{
+	struct fx x;
+	struct esra_err err;
+	const char *urls[] = {"http://127.0.0.1:1/eureka/"};
+	struct eureka_opts eo = {urls, 1, EUREKA_JSON, 500, 0, false, NULL, NULL, NULL, NULL};
+	struct act_exec ex;
+	volatile sig_atomic_t stop = 1;
+	char dir[] = "/tmp/esra-act-XXXXXX", path[64], conf[160], line[4096];
+	FILE *f;
+	size_t lines = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/audit.log", dir);
+	snprintf(conf, sizeof(conf),
+	         "policy = { audit_log = \"%s\"; max_fraction_registry = 1.0; };", path);
+	fx_init(&x, conf);
+	app(&x, "A", 10, 2, "deregister", EU_UP);
+	plan(&x);
+	assert_int_equal(n_go(&x), 2);
+	memset(&ex, 0, sizeof(ex));
+	ex.eu = eureka_new(&eo, &err);
+	assert_non_null(ex.eu);
+	ex.node = "node1";
+	ex.verify_wait_ms = 100;
+	ex.stop = &stop;
+	act_execute(&ex, &x.in, &x.plan);
+	assert_int_equal(x.plan.n, 2);
+	for (size_t i = 0; i < x.plan.n; i++) {
+		assert_int_equal(x.plan.items[i].result, ACT_SKIPPED);
+		assert_non_null(strstr(x.plan.items[i].outcome, "stopping"));
+		assert_int_equal(x.plan.items[i].http_status, 0); /* nothing was tried */
+	}
+	/* a before and an after line per item, each whole (ends with a newline) */
+	assert_non_null(f = fopen(path, "r"));
+	while (fgets(line, sizeof(line), f) != NULL) {
+		size_t n = strlen(line);
+
+		assert_true(n > 2 && line[0] == '{' && line[n - 1] == '\n' && line[n - 2] == '}');
+		if (lines % 2 == 1)
+			assert_non_null(strstr(line, "\"skipped\""));
+		lines++;
+	}
+	fclose(f);
+	assert_int_equal(lines, 4);
+	unlink(path);
+	rmdir(dir);
+	eureka_free(ex.eu);
+	fx_free(&x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -402,6 +456,7 @@ int main(void)
 	    cmocka_unit_test(test_act_watch_needs_confirm_cycles),
 	    cmocka_unit_test(test_act_limits_combine_in_order),
 	    cmocka_unit_test(test_act_unwritable_audit_log_sends_nothing),
+	    cmocka_unit_test(test_act_stop_flag_starts_no_write_and_audits_whole_lines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

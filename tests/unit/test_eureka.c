@@ -7,6 +7,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1408,9 +1409,68 @@ static int teardown(void **state)
 	return 0;
 }
 
+struct stopper {
+	volatile sig_atomic_t flag;
+	int after_ms;
+};
+
+static void *stop_later(void *arg)
+{
+	struct stopper *st = arg;
+	struct timespec ts = {st->after_ms / 1000, (long)(st->after_ms % 1000) * 1000000L};
+
+	nanosleep(&ts, NULL);
+	st->flag = 1;
+	return NULL;
+}
+
+static void test_eureka_read_held_by_a_silent_peer_ends_soon_after_the_stop_flag(void **state)
+{
+	char url[64];
+	unsigned short port;
+	int fd = silent_listener(&port);
+	const char *urls[] = {url};
+	struct stopper st = {0, 200};
+	struct eureka_opts eo;
+	struct eureka *eu;
+	struct eu_registry *reg = NULL;
+	struct esra_err err;
+	pthread_t t;
+	int64_t t0, ms;
+	int rc;
+
+	(void)state;
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u/eureka/", port);
+	memset(&eo, 0, sizeof(eo));
+	eo.urls = urls;
+	eo.n_urls = 1;
+	eo.timeout_ms = 10000;
+	eo.stop = &st.flag;
+	eu = eureka_new(&eo, &err);
+	assert_non_null(eu);
+	assert_int_equal(pthread_create(&t, NULL, stop_later, &st), 0);
+	t0 = esra_mono_ms();
+	rc = eureka_fetch(eu, &reg, NULL, &err);
+	ms = esra_mono_ms() - t0;
+	pthread_join(t, NULL);
+	assert_int_equal(rc, ESRA_ESTOPPED);
+	assert_null(reg);
+	assert_non_null(strstr(err.msg, "stopped"));
+	/* libcurl looks at the flag at least once a second while it waits */
+	if (ms < 190 || ms > 1600)
+		tu_fail("stopped after %lld ms, want 200..1600", (long long)ms);
+	/* once stopped, no read starts at all */
+	t0 = esra_mono_ms();
+	assert_int_equal(eureka_fetch(eu, &reg, NULL, &err), ESRA_ESTOPPED);
+	assert_true(esra_mono_ms() - t0 < 100);
+	eureka_free(eu);
+	close(fd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_eureka_read_held_by_a_silent_peer_ends_soon_after_the_stop_flag),
 	    cmocka_unit_test(test_eureka_prometheus_xml_registry_has_two_apps_four_instances),
 	    cmocka_unit_test(test_eureka_empty_xml_registry_keeps_delta_and_empty_hashcode),
 	    cmocka_unit_test(test_eureka_steeltoe_full_json_reads_port_object_and_legacy_renewal),

@@ -417,7 +417,7 @@ static void run_cycle(void *ud)
 {
 	struct one_cycle *oc = ud;
 	struct esra_err err;
-	struct cycle *c = cycle_new(oc->cfg, &err);
+	struct cycle *c = cycle_new(oc->cfg, NULL, &err);
 
 	if (c == NULL)
 		tu_fail("cycle_new: %s", err.msg);
