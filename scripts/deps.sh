@@ -9,7 +9,9 @@
 # the bar's checkers (scripts/lint.sh, the clang UBSan build, the fuzz targets).
 # dnsmasq-base (the daemon without its system service), bind9-dnsutils (dig) and jq are the
 # benchmark's real components (bench/bench.sh). prometheus gives promtool, which checks
-# esra's metrics and contrib/'s alerting rules (its service is never started here).
+# esra's metrics and contrib/'s alerting rules (its service is never started here);
+# systemd (systemd-analyze verify), man-db (which it asks for the units' man pages) and
+# dpkg-dev (dpkg-shlibdeps, for the Depends of `cpack -G DEB`) for the packaging tests.
 # Usage: scripts/deps.sh        (as root, or with nothing missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +21,7 @@ pkgs=(gcc make cmake pkg-config libcurl4-openssl-dev libxml2-dev libcjson-dev li
   curl procps libxml2-utils util-linux time bc
   clang libclang-rt-14-dev clang-format shellcheck cppcheck
   dnsmasq-base bind9-dnsutils jq
-  prometheus)
+  prometheus systemd dpkg-dev man-db)
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
 command -v npm >/dev/null 2>&1 || pkgs+=(npm)
 # npm ci talks https to the registry: needs the CA bundle (a mere Recommends of npm).
