@@ -9,8 +9,9 @@
 #      by swarm (network aliases of the container, answered with its address), half forwarded
 #      upstream (swarm caps the queries it forwards at once; the nodes' upstream is
 #      esra-fakedns, which answers svcN), counting what was lost.
-# Prints one Markdown table: names, in-flight window, wall ms (median of RUNS), queries,
-# retransmits, unanswered. Exit 1 when any name was left unanswered or answered wrong.
+# Prints one Markdown table: names, in-flight window, wall ms (median of RUNS), queries, lost
+# (sends with no answer within the retransmit timeout; a late answer may still have come),
+# retransmits, unanswered (no answer, or a wrong one). Exit 1 when any name was left unanswered or answered wrong.
 # Needs a build (tests/harness/esra-dnsbench, esra-fakedns), dnsmasq and dig; part 2 needs
 # root and what swarm.sh needs (scripts/deps.sh installs all of it).
 # Usage: bench/dns.sh [BUILD_DIR]   (default build)
@@ -58,8 +59,8 @@ row() {
   # result names=N window=S->E max=M wall_ms=W queries=Q retransmits=R lost=L unanswered=U wrong=X
   rows+=("$(awk -v label="$1" -v win="$2" '{
     for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-    printf "| %s | %s | %s (%s) | %s | %s | %s | %s |", label, v["names"], win, v["window"],
-      v["wall_ms"], v["queries"], v["retransmits"], v["unanswered"] + v["wrong"]
+    printf "| %s | %s | %s (%s) | %s | %s | %s | %s | %s |", label, v["names"], win, v["window"],
+      v["wall_ms"], v["queries"], v["lost"], v["retransmits"], v["unanswered"] + v["wrong"]
   }' <<<"$r")")
   awk '{ for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
     exit !(v["unanswered"] == 0 && v["wrong"] == 0) }' <<<"$r" || status=1
@@ -119,7 +120,7 @@ if [ "$SWARM_NAMES" -gt 0 ]; then
   row "swarm 127.0.0.11 ($held held, $((SWARM_NAMES - held)) forwarded)" "adaptive, ceiling 256" "$tmp/swarm.out"
 fi
 
-echo "| server | names | in-flight window (start->end) | wall ms | queries | retransmits | unanswered |"
-echo "|---|---|---|---|---|---|---|"
+echo "| server | names | in-flight window (start->end) | wall ms | queries | lost | retransmits | unanswered |"
+echo "|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${rows[@]}"
 exit "$status"

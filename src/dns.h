@@ -20,8 +20,8 @@ struct dns_opts {
 	                      * a retransmit timeout measured from the server's round trips
 	                      * (backing off, never over timeout_ms); a refused port spends one
 	                      * of attempts. TCP after a truncated answer is in the same budget. */
-	size_t max_inflight; /* the window's ceiling; 0 = ESRA_MAX_DNS_INFLIGHT; more is
-	                      * ESRA_EINVAL */
+	size_t max_inflight; /* the window's ceiling: sends awaited at once, not counting those
+	                      * deemed lost; 0 = ESRA_MAX_DNS_INFLIGHT; more is ESRA_EINVAL */
 	const char *netns;   /* NULL/"" = esra's own; else a path like /proc/PID/ns/net */
 	long total_ms;       /* the whole batch; 0 = (attempts + 1) x timeout_ms. Names not
 	                      * answered by then (or never sent) are DNS_RC_TIMEOUT. */

