@@ -179,8 +179,10 @@ static int report_failure(const char *command, const char *source, const char *m
 	f = finding_add(&rep.findings, FK_SOURCE_ERROR);
 	if (f != NULL) {
 		f->source = source;
-		f->message = finding_strdup(&rep.findings, msg);
-		f->remedy = "fix it and run esra config check";
+		f->variant = SRC_CONFIG;
+		f->words[0] = msg;
+		if (finding_texts(f, &rep.findings) != ESRA_OK)
+			f->message = f->remedy = NULL;
 	}
 	report_finish(&rep);
 	buf_init(&out, 0);

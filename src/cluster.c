@@ -617,8 +617,8 @@ static int judge_name(const struct cluster *c, const struct cluster_answer *cons
 	if (finding_set_key(f, out, "%s", name) != ESRA_OK)
 		goto out;
 	buf_init(&b, 0);
-	/* message: which address, on which nodes */
-	rc = buf_printf(&b, "%s resolves differently between nodes:", name);
+	/* message: which address, on which nodes (the texts are the finding table's) */
+	rc = ESRA_OK;
 	for (size_t k = 0; k < n_extra && rc == 0; k++) {
 		size_t shown = 0;
 		if (k == CLUSTER_MAX_SHOWN) {
@@ -631,27 +631,13 @@ static int judge_name(const struct cluster *c, const struct cluster_answer *cons
 				rc = buf_printf(&b, "%s%s", shown++ ? ", " : "",
 				                cluster_node_label(&c->nodes[i]));
 	}
-	if (rc == 0)
-		rc = buf_printf(&b, " (%zu of %zu nodes hold an extra address)", n_nodes, askers);
-	if (rc == 0 && (f->message = finding_strdup(out, b.data)) == NULL)
+	if (rc == 0 && ((f->words[0] = finding_strdup(out, b.data != NULL ? b.data : "")) == NULL ||
+	                (f->words[1] = finding_printf(out, "%zu", askers)) == NULL))
 		rc = ESRA_ENOMEM;
 	/* remedy: exactly those nodes */
-	buf_reset(&b);
+	f->variant = n_nodes == 1 ? DIVERGENCE_ONE_NODE : DIVERGENCE_NODES;
 	if (rc == 0)
-		rc = buf_printf(&b, "the stale DNS record lives in swarm's state on ");
-	for (size_t i = 0; i < n_nodes && rc == 0; i++)
-		rc = buf_printf(&b, "%s%s",
-		                i == 0             ? ""
-		                : i + 1 == n_nodes ? " and "
-		                                   : ", ",
-		                nodes[i]);
-	if (rc == 0)
-		rc = buf_printf(&b,
-		                " only: on %s, drain the node, `docker system prune` and restart "
-		                "docker, then make it active again; the other nodes need nothing",
-		                n_nodes == 1 ? "that node" : "each of them");
-	if (rc == 0 && (f->remedy = finding_strdup(out, b.data)) == NULL)
-		rc = ESRA_ENOMEM;
+		rc = finding_texts(f, out);
 	/* evidence: every node's answer, and who was not compared */
 	for (size_t i = 0; i < c->n_nodes && rc == 0; i++) {
 		const struct cluster_node *nd = &c->nodes[i];

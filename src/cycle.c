@@ -128,16 +128,18 @@ void cycle_free(struct cycle *c)
 
 /* ---------------------------------------------------------------- sources */
 
-static int source_error(struct report *rep, const char *source, const char *msg, const char *remedy)
+/* A source_error finding: msg names the source, variant (SRC_*) picks the remedy. */
+static int source_error(struct report *rep, const char *source, const char *msg, unsigned variant)
 {
 	struct finding *f = finding_add(&rep->findings, FK_SOURCE_ERROR);
 
 	if (f == NULL)
 		return ESRA_ENOMEM;
 	f->source = source;
-	f->message = finding_strdup(&rep->findings, msg);
-	f->remedy = remedy;
-	if (f->message == NULL || finding_set_key(f, &rep->findings, "%s", source) != 0)
+	f->variant = variant;
+	f->words[0] = finding_strdup(&rep->findings, msg);
+	if (f->words[0] == NULL || finding_set_key(f, &rep->findings, "%s", source) != 0 ||
+	    finding_texts(f, &rep->findings) != ESRA_OK)
 		return ESRA_ENOMEM;
 	return ESRA_OK;
 }
@@ -423,9 +425,7 @@ static int record_docker(struct cycle *c, struct views *v, const struct reader *
 		return r->rc;
 	if (r->rc != ESRA_OK) {
 		snprintf(rep->docker.error, sizeof(rep->docker.error), "%s", r->e.msg);
-		return source_error(rep, "docker", r->e.msg,
-		                    "check docker.host / DOCKER_HOST and that esra may read the "
-		                    "socket (mounted into the container for a swarm service)");
+		return source_error(rep, "docker", r->e.msg, SRC_DOCKER);
 	}
 	rep->docker.ok = true;
 	rep->docker_api = docker_api_version(c->dk);
@@ -451,8 +451,6 @@ static int record_docker(struct cycle *c, struct views *v, const struct reader *
 static int record_eureka(struct cycle *c, struct views *v, const struct reader *r,
                          struct report *rep)
 {
-	const char *remedy;
-
 	rep->eureka.attempted = true;
 	if (!c->cfg->eureka.tls_verify && report_add_warning(rep, "%s", tls_off_warning) != 0)
 		return ESRA_ENOMEM;
@@ -462,16 +460,10 @@ static int record_eureka(struct cycle *c, struct views *v, const struct reader *
 		snprintf(rep->eureka.error, sizeof(rep->eureka.error), "%s", r->e.msg);
 		snprintf(rep->eureka.where, sizeof(rep->eureka.where), "%s",
 		         eureka_peer_url(c->eu, 0));
-		remedy =
-		    r->rc == ESRA_ENOTREADY
-		        ? "wait and retry: a Eureka server refuses reads (403) for minutes "
-		          "after starting with an empty registry; nothing was judged or changed"
-		    : r->rc == ESRA_EAUTH
-		        ? "check the user:password in eureka.urls / ESRA_EUREKA_URLS"
-		        : "check eureka.urls / ESRA_EUREKA_URLS, that the server is reachable "
-		          "from this node and, for https://, that its certificate verifies "
-		          "(eureka.ca_file, eureka.cert_file)";
-		return source_error(rep, "eureka", r->e.msg, remedy);
+		return source_error(rep, "eureka", r->e.msg,
+		                    r->rc == ESRA_ENOTREADY ? SRC_EUREKA_NOTREADY
+		                    : r->rc == ESRA_EAUTH   ? SRC_EUREKA_AUTH
+		                                            : SRC_EUREKA);
 	}
 	log_debug("eureka: %lld ms, %zu instances, %s, %llu bytes", (long long)r->ms,
 	          v->reg->n_inst, r->delta ? "apps/delta applied" : "full fetch",
@@ -487,9 +479,7 @@ static int record_eureka(struct cycle *c, struct views *v, const struct reader *
 			continue;
 		v->peers_ok = false;
 		snprintf(v->peers_error, sizeof(v->peers_error), "%s", r->peer_err[p].msg);
-		if (source_error(rep, "eureka", r->peer_err[p].msg,
-		                 "a Eureka peer could not be read: no instance is changed until "
-		                 "every peer answers") != ESRA_OK)
+		if (source_error(rep, "eureka", r->peer_err[p].msg, SRC_EUREKA_PEER) != ESRA_OK)
 			return ESRA_ENOMEM;
 	}
 	return ESRA_OK;
@@ -614,8 +604,7 @@ static int gather_dns(struct cycle *c, struct views *v, const char *const *names
 	         c->cfg->dns.port);
 	if (v->seat_failed) {
 		snprintf(rep->dns.error, sizeof(rep->dns.error), "%s", v->seat_error);
-		return source_error(rep, "dns", v->seat_error,
-		                    "check dns.netns: the container must be running on this node");
+		return source_error(rep, "dns", v->seat_error, SRC_DNS_SEAT);
 	}
 	esra_err_clear(&e);
 	t0 = esra_mono_ms();
@@ -626,7 +615,7 @@ static int gather_dns(struct cycle *c, struct views *v, const char *const *names
 		return rc;
 	if (rc != ESRA_OK) {
 		snprintf(rep->dns.error, sizeof(rep->dns.error), "%s", e.msg);
-		return source_error(rep, "dns", e.msg, "check dns.server, dns.port and dns.netns");
+		return source_error(rep, "dns", e.msg, SRC_DNS);
 	}
 	rep->dns.count_a = n;
 	rep->dns.count_b = v->dns->queries;
@@ -667,12 +656,7 @@ static int gather_dns(struct cycle *c, struct views *v, const char *const *names
 		         rep->dns.where, bad, n, v->dns->ans[first_bad].name,
 		         model_dns_rc_name(v->dns->ans[first_bad].rc));
 	return source_error(rep, "dns", rep->dns.error,
-	                    bad + upstream == n
-	                        ? "swarm DNS (127.0.0.11) exists only inside containers on "
-	                          "user-defined networks: run esra in one (the stack file) or "
-	                          "set dns.netns = \"container:NAME\""
-	                        : "names without an answer were not judged; retry, or raise "
-	                          "dns.timeout_ms / dns.attempts");
+	                    bad + upstream == n ? SRC_DNS_NOTHING : SRC_DNS_SOME);
 }
 
 struct probe_job {
@@ -722,7 +706,7 @@ static int run_probes(struct cycle *c, struct views *v, struct report *rep, enum
 	job.out = res;
 	esra_err_clear(&e);
 	if (netns_run(v->seat, probe_job_run, &job, NULL, &e) != ESRA_OK) {
-		rc = source_error(rep, "probe", e.msg, "check dns.netns");
+		rc = source_error(rep, "probe", e.msg, SRC_PROBE);
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++)
@@ -1073,7 +1057,7 @@ int cycle_check(struct cycle *c, const struct cycle_opts *o, struct report *rep,
 		goto out;
 	if (v.dns != NULL && (rc = propose(c, &v, rep)) != ESRA_OK)
 		goto out;
-	if ((rc = finding_list_fill_proposals(&rep->findings)) != ESRA_OK)
+	if ((rc = finding_list_texts(&rep->findings)) != ESRA_OK)
 		goto out;
 	if ((rc = report_set_answers(rep, v.dns)) != ESRA_OK ||
 	    (rc = gather_cluster(c, &v, o, rep, err)) != ESRA_OK)
@@ -1160,7 +1144,7 @@ int cycle_preflight(struct cycle *c, const char *const *names, size_t n, struct 
 	}
 	if (v.dns != NULL && (rc = propose(c, &v, rep)) != ESRA_OK)
 		goto out;
-	if ((rc = finding_list_fill_proposals(&rep->findings)) != ESRA_OK)
+	if ((rc = finding_list_texts(&rep->findings)) != ESRA_OK)
 		goto out;
 	/* each name's proposal: the last finding about it that has one; same_next chains the
 	 * copies of a name given twice */

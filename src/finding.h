@@ -7,6 +7,7 @@
 #ifndef ESRA_FINDING_H
 #define ESRA_FINDING_H
 
+#include "buf.h"
 #include "common.h"
 #include "ipaddr.h"
 #include "pool.h"
@@ -46,12 +47,55 @@ enum {
 	FF_ENDPOINT = 1u << 12 /* endpoint name + ip in a network view */
 };
 
+/* The most text variants a kind has (finding.variant picks one). */
+#define FK_VARIANTS 12
+
+/* One row. subject, message and remedy are templates over the finding's fields (see
+ * finding_render): reconcile fills the fields, the row's templates make the texts. */
 struct fkind_info {
 	const char *name; /* "poisoned_name" */
 	enum severity severity;
 	unsigned fields;
 	const char *label; /* "poisoned name" (summary, singular) */
 	const char *label_plural;
+	const char *subject;              /* what the summary lists it by; NULL = nothing */
+	const char *message[FK_VARIANTS]; /* by finding.variant, [0] when that one is NULL */
+	const char *remedy[FK_VARIANTS];
+};
+
+/* Text variants (finding.variant) of the kinds that have more than one. */
+enum {
+	/* poisoned_name (judged): who holds the extra address */
+	POISONED_ALIAS = 0, /* an object carrying the name as an alias: {2} holder, {3} alias,
+	                     * {4} "container" or "service" */
+	POISONED_CONTAINER, /* a container on another node: {2} its name, {3} the alias */
+	POISONED_STALE,     /* nothing live: a stale record */
+	POISONED_LIVE,      /* another live object */
+	POISONED_PREFLIGHT, /* esra preflight: nothing live behind the answer */
+};
+enum { STALE_DEREGISTER = 0, STALE_FLAG };
+enum {
+	ORPHAN_VIP_GONE = 0, /* a VIP of a service that does not exist */
+	ORPHAN_VIP_OLD,      /* not that service's VIP */
+	ORPHAN_VIP_DEAD,     /* the service has no live task */
+	ORPHAN_TASK_UNKNOWN, /* an endpoint of a task swarm does not know */
+	ORPHAN_TASK_DEAD,    /* an endpoint whose task is not running */
+};
+enum { DRIFT_REPLICAS = 0, DRIFT_FAILURES };
+enum { TAKEN_BY_DNS = 0, TAKEN_BY_DNS_AND_OBJECT, TAKEN_BY_OBJECT };
+enum { DIVERGENCE_ONE_NODE = 0, DIVERGENCE_NODES };
+enum {
+	SRC_CONFIG = 0,
+	SRC_DOCKER,
+	SRC_EUREKA,
+	SRC_EUREKA_NOTREADY,
+	SRC_EUREKA_AUTH,
+	SRC_EUREKA_PEER,
+	SRC_DNS,
+	SRC_DNS_SEAT,
+	SRC_DNS_NOTHING,
+	SRC_DNS_SOME,
+	SRC_PROBE,
 };
 
 /* One extra IP in a DNS answer and who holds it. */
@@ -86,8 +130,10 @@ struct finding {
 	int64_t registered_ms, last_renewal_ms;
 	long lease_seconds;
 	const char *endpoint;  /* orphan_endpoint: "VIP" or the endpoint name */
-	const char *message;   /* what and where, one sentence */
-	const char *remedy;    /* what to do */
+	unsigned variant;      /* which of its kind's texts (the variant enums above) */
+	const char *words[4];  /* {1}..{4} in its kind's texts: what no field holds */
+	const char *message;   /* what and where, one sentence (made by finding_render) */
+	const char *remedy;    /* what to do (made by finding_render) */
 	const char **evidence; /* supporting facts, one per line */
 	size_t n_evidence;
 };
@@ -124,9 +170,22 @@ int finding_set_key(struct finding *f, struct finding_list *l, const char *fmt, 
 /* Make the list own everything its findings point to: every string and array is copied
  * into the list's pool, so the views the findings were judged from can be freed. */
 int finding_list_adopt(struct finding_list *l) ESRA_WUR;
-/* Replace "{proposal}" in every remedy with the finding's proposal, or "a free name (none
- * found)" when there is none. */
-int finding_list_fill_proposals(struct finding_list *l) ESRA_WUR;
+/* Templates: text with {field} for a field of the finding: name, service, network, node,
+ * app, instance_id, hostname, status, endpoint, source, proposal ("a free name (none
+ * found)" when there is none), ip, port, desired, running, failed_recent, lease_seconds,
+ * n_nodes; lists: expected_ips, resolved_ips, stale_ips (space-separated), nodes ("a, b
+ * and c"); {1}..{4} for words[0..3]; {s:X} is "s" unless X renders as "1".
+ * Render template tpl for f into out; an unknown placeholder is kept as written. A field
+ * that is NULL renders as "?". */
+int finding_render(const struct finding *f, const char *tpl, struct buf *out) ESRA_WUR;
+/* Set f->message and f->remedy from its row's templates (for its variant), when the row
+ * has them; strings in l's pool. */
+int finding_texts(struct finding *f, struct finding_list *l) ESRA_WUR;
+/* finding_texts for every finding (again after proposals are known). */
+int finding_list_texts(struct finding_list *l) ESRA_WUR;
+/* What the summary lists f by ("gbs-cms", "eureka"), into out; NULL when its row lists
+ * nothing or the field is not set. */
+const char *finding_subject(const struct finding *f, char *out, size_t outsz);
 /* Count findings of a kind. */
 size_t finding_count(const struct finding_list *l, enum fkind k);
 /* Worst severity over all findings (SEV_OK when none). */

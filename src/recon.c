@@ -752,22 +752,6 @@ static const char *net_name(const struct recon *r, size_t net)
 	           : "";
 }
 
-static char *ips_str(const ip4_t *ips, size_t n, char *out, size_t outsz)
-{
-	size_t len = 0;
-	char b[IP4_STRLEN];
-
-	out[0] = '\0';
-	for (size_t i = 0; i < n && len < outsz; i++) {
-		int w =
-		    snprintf(out + len, outsz - len, "%s%s", i ? " " : "", ip4_format(ips[i], b));
-		if (w < 0)
-			break;
-		len += (size_t)w;
-	}
-	return out;
-}
-
 /* The extra addresses of a DNS answer, each with who holds it and that evidence (kept from
  * the one classification, for the finding's evidence lines). */
 struct stale_acc {
@@ -799,17 +783,6 @@ static int stale_add(struct finding_list *out, struct stale_acc *s, size_t cap, 
 		s->nothing_live = true;
 	s->n++;
 	return ESRA_OK;
-}
-
-/* "10.0.1.7 10.0.1.9" into out (the first 64: more would not fit a message anyway). */
-static void stale_str(const struct stale_acc *s, char *out, size_t outsz)
-{
-	ip4_t ips[64] = {0};
-	size_t k;
-
-	for (k = 0; k < s->n && k < 64; k++)
-		ips[k] = s->st[k].ip;
-	ips_str(ips, k, out, outsz);
 }
 
 /* Hand the addresses to f, with one evidence line each ("10.0.1.7: VIP of service ..."). */
@@ -851,7 +824,6 @@ static int judge_name(struct recon *r, const struct namecheck *c, const struct d
 {
 	struct stale_acc sa = {0};
 	struct finding *f;
-	char eb[512], rb[512];
 	const char *holder;
 
 	*made = NULL;
@@ -878,11 +850,7 @@ static int judge_name(struct recon *r, const struct namecheck *c, const struct d
 	NN(f->resolved_ips = pool_memdup(out->pool, a->ips, a->n_ips * sizeof(ip4_t)));
 	f->n_resolved = a->n_ips;
 	TRY(finding_set_key(f, out, "%s", c->name));
-	ips_str(c->exp, c->n_exp, eb, sizeof(eb));
-	stale_str(&sa, rb, sizeof(rb));
-	NN(f->message = finding_printf(out, "%s resolves to %s besides %s %s (node %s, network %s)",
-	                               c->name, rb, c->tasks || c->dnsrr ? "its tasks" : "its VIP",
-	                               eb, f->node, f->network));
+	f->words[0] = c->tasks || c->dnsrr ? "its tasks" : "its VIP";
 	TRY(stale_attach(f, out, &sa));
 	TRY(finding_add_evidence(f, out, "swarm DNS answered %zu address%s for %s", a->n_ips,
 	                         a->n_ips == 1 ? "" : "es", c->name));
@@ -891,33 +859,19 @@ static int judge_name(struct recon *r, const struct namecheck *c, const struct d
 	    strcmp(holder + 8, c->svc_name) == 0)
 		holder = NULL; /* the service's own alias */
 	if (holder != NULL) {
-		NN(f->remedy = finding_printf(
-		       out,
-		       "%s carries the alias %s: remove that alias (or that %s); "
-		       "until then deploy as {proposal}",
-		       holder, c->tasks ? c->name + 6 : c->name,
-		       strncmp(holder, "container", 9) == 0 ? "container" : "service"));
+		f->variant = POISONED_ALIAS;
+		f->words[1] = holder;
+		f->words[2] = c->tasks ? c->name + 6 : c->name;
+		f->words[3] = strncmp(holder, "container", 9) == 0 ? "container" : "service";
 	} else if (sa.st[0].owner != NULL && strncmp(sa.st[0].owner, "container:", 10) == 0) {
 		/* a container on another node: known from this node's network view only */
-		NN(f->remedy = finding_printf(
-		       out,
-		       "container %s answers to %s (a network alias): remove that alias or that "
-		       "container; until then deploy as {proposal}",
-		       sa.st[0].owner + 10, c->tasks ? c->name + 6 : c->name));
-	} else if (sa.nothing_live) {
-		NN(f->remedy = finding_printf(
-		       out,
-		       "stale record in swarm DNS on %s: deploy as {proposal} now; to clear it, "
-		       "docker system prune and restart docker on %s (and on every node whose DNS "
-		       "answers it)",
-		       f->node, f->node));
+		f->variant = POISONED_CONTAINER;
+		f->words[1] = sa.st[0].owner + 10;
+		f->words[2] = c->tasks ? c->name + 6 : c->name;
 	} else {
-		NN(f->remedy = finding_printf(
-		       out,
-		       "another live object answers to %s: rename one of them (e.g. deploy as "
-		       "{proposal})",
-		       c->name));
+		f->variant = sa.nothing_live ? POISONED_STALE : POISONED_LIVE;
 	}
+	TRY(finding_texts(f, out));
 	*made = f;
 	return ESRA_OK;
 nomem:
@@ -1069,18 +1023,9 @@ static int judge_instances(struct recon *r, struct finding_list *out)
 				char lbl[ESRA_MAX_STRING];
 				NN(f = instance_finding(r, out, FK_WRONG_NETWORK, in, t->service));
 				f->network = net_name(r, wrong_net);
-				NN(f->message = finding_printf(
-				       out,
-				       "%s instance %s registered %s, the address of task %s on "
-				       "network "
-				       "%s, which the gateway's networks do not reach",
-				       in->app, model_inst_id(in), ib,
-				       task_label(r, t, lbl, sizeof(lbl)), f->network));
-				NN(f->remedy = finding_printf(
-				       out, "make the service register its address on a watched "
-				            "network (Spring: "
-				            "spring.cloud.inetutils.preferred-networks, or "
-				            "eureka.instance.ip-address)"));
+				NN(f->words[0] =
+				       finding_strdup(out, task_label(r, t, lbl, sizeof(lbl))));
+				TRY(finding_texts(f, out));
 				TRY(finding_add_evidence(
 				    f, out, "task %s is live on %s (%s)", lbl, f->network,
 				    r->sw->nets[wrong_net].ingress ? "the ingress network"
@@ -1095,27 +1040,10 @@ static int judge_instances(struct recon *r, struct finding_list *out)
 				f->suggested_action = expired ? "deregister" : "flag";
 				age_str(since, age, sizeof(age));
 				snprintf(lease, sizeof(lease), "%ds", in->lease_duration_s);
-				NN(f->message =
-				       finding_printf(out,
-				                      "%s instance %s at %s:%d has no live task or "
-				                      "container behind it",
-				                      in->app, model_inst_id(in), ib, in->port));
-				if (expired)
-					NN(f->remedy = finding_printf(
-					       out,
-					       "deregister it (esra check --apply): its lease is "
-					       "not renewed "
-					       "(last renewal %s ago, lease %s)",
-					       in->last_renewal_ms > 0 ? age : "never", lease));
-				else
-					NN(f->remedy = finding_printf(
-					       out,
-					       "flag it OUT_OF_SERVICE (esra check --apply): "
-					       "something still "
-					       "renews its lease (last %s ago), so a delete would "
-					       "not stick; "
-					       "find the process heartbeating for %s",
-					       age, ib));
+				f->variant = expired ? STALE_DEREGISTER : STALE_FLAG;
+				NN(f->words[0] = finding_strdup(
+				       out, expired && in->last_renewal_ms <= 0 ? "never" : age));
+				TRY(finding_texts(f, out));
 				TRY(finding_add_evidence(f, out,
 				                         "no live task or running container has %s "
 				                         "on a watched network",
@@ -1204,24 +1132,10 @@ static int judge_orphans(struct recon *r, struct finding_list *out)
 				f->has_ip = true;
 				TRY(finding_set_key(f, out, "%s/%s/vip/%s", n->name, s->name,
 				                    ip4_format(s->vip, ib)));
-				NN(f->message = finding_printf(
-				       out,
-				       "node %s's view of network %s holds VIP %s for service %s, "
-				       "%s",
-				       f->node, n->name, ib, s->name,
-				       svc == NONE ? "which does not exist"
-				       : !vip_ok   ? "which is not that service's VIP (an old one)"
-				                   : "which has no running task"));
-				NN(f->remedy = finding_printf(
-				       out,
-				       svc != NONE && vip_ok
-				           ? "remove or scale up service %s; if the entry outlives "
-				             "it, "
-				             "docker system prune and restart docker on %s"
-				           : "stale swarm network state (%s): docker system prune "
-				             "and "
-				             "restart docker on %s",
-				       svc != NONE && vip_ok ? s->name : "NetworkDB", f->node));
+				f->variant = svc == NONE ? ORPHAN_VIP_GONE
+				             : !vip_ok   ? ORPHAN_VIP_OLD
+				                         : ORPHAN_VIP_DEAD;
+				TRY(finding_texts(f, out));
 			}
 			for (size_t ei = 0; ei < s->n_eps; ei++) {
 				const struct sw_netep *e = &s->eps[ei];
@@ -1243,14 +1157,7 @@ static int judge_orphans(struct recon *r, struct finding_list *out)
 				f->ip = e->ip;
 				f->has_ip = true;
 				TRY(finding_set_key(f, out, "%s/%s/%s", n->name, s->name, e->name));
-				NN(f->message = finding_printf(
-				       out,
-				       "node %s's view of network %s lists endpoint %s (%s) of "
-				       "service %s, "
-				       "%s",
-				       f->node, n->name, e->name, ip4_format(e->ip, ib), s->name,
-				       t == NULL ? "a task swarm does not know"
-				                 : "whose task is not running"));
+				f->variant = t == NULL ? ORPHAN_TASK_UNKNOWN : ORPHAN_TASK_DEAD;
 				if (t != NULL)
 					TRY(finding_add_evidence(
 					    f, out, "task %s: state %s, desired %s", t->id,
@@ -1261,11 +1168,8 @@ static int judge_orphans(struct recon *r, struct finding_list *out)
 					TRY(finding_add_evidence(
 					    f, out, "the endpoint belongs to node %s (%s)", where,
 					    t != NULL ? "its task's node" : "its Host IP"));
-				NN(f->remedy = finding_printf(out,
-				                              "stale swarm network state on %s: "
-				                              "docker system prune and restart "
-				                              "docker on %s",
-				                              where, where));
+				f->words[0] = where;
+				TRY(finding_texts(f, out));
 			}
 		}
 	}
@@ -1297,26 +1201,15 @@ static int judge_replicas(struct recon *r, struct finding_list *out)
 		f->running = r->running[i];
 		f->failed_recent = r->failed_recent[i];
 		TRY(finding_set_key(f, out, "%s", s->name));
-		if (drift)
-			NN(f->message = finding_printf(
-			       out, "service %s runs %ld task%s for %ld desired", s->name,
-			       r->running[i], r->running[i] == 1 ? "" : "s", desired));
-		else
-			NN(f->message = finding_printf(
-			       out, "service %s had %ld failed task%s in the last %lds", s->name,
-			       r->failed_recent[i], r->failed_recent[i] == 1 ? "" : "s",
-			       r->cfg->policy.history_seconds));
+		f->variant = drift ? DRIFT_REPLICAS : DRIFT_FAILURES;
+		NN(f->words[0] = finding_printf(out, "%ld", r->cfg->policy.history_seconds));
+		TRY(finding_texts(f, out));
 		if (drift && r->failed_recent[i] > 0)
 			TRY(finding_add_evidence(
 			    f, out, "%ld task%s failed in the last %lds", r->failed_recent[i],
 			    r->failed_recent[i] == 1 ? "" : "s", r->cfg->policy.history_seconds));
 		TRY(finding_add_evidence(f, out, "%ld live (running and desired running)",
 		                         r->live[i]));
-		NN(f->remedy = finding_printf(
-		       out,
-		       "docker service ps %s --no-trunc: look for crash loops and tasks running "
-		       "without being desired",
-		       s->name));
 	}
 	return ESRA_OK;
 nomem:
@@ -1336,11 +1229,8 @@ static int judge_unregistered(struct recon *r, struct finding_list *out)
 		f->service = r->sw->services[svc].name;
 		f->node = node_name(r);
 		TRY(finding_set_key(f, out, "%s", f->service));
-		NN(f->message = finding_printf(
-		       out, "service %s has %ld live task%s but no Eureka app maps to it",
-		       f->service, r->live[svc], r->live[svc] == 1 ? "" : "s"));
-		NN(f->remedy = finding_printf(
-		       out, "check its Eureka client settings, or map it with names.map"));
+		NN(f->words[0] = finding_printf(out, "%ld", r->live[svc]));
+		TRY(finding_texts(f, out));
 	}
 	return ESRA_OK;
 nomem:
@@ -1351,7 +1241,6 @@ static int judge_hostnames(struct recon *r, const struct dns_view *dns, struct h
                            struct finding_list *out)
 {
 	const struct eu_registry *g = r->reg;
-	char rb[512], ib[IP4_STRLEN];
 
 	for (size_t ai = 0; ai < g->n_apps; ai++) {
 		size_t svc = r->app_svc[ai];
@@ -1385,15 +1274,7 @@ static int judge_hostnames(struct recon *r, const struct dns_view *dns, struct h
 			NN(f->resolved_ips =
 			       pool_memdup(out->pool, a->ips, a->n_ips * sizeof(ip4_t)));
 			f->n_resolved = a->n_ips;
-			NN(f->message = finding_printf(
-			       out,
-			       "%s instance %s: hostName %s resolves to %s, not to its ipAddr %s",
-			       in->app, model_inst_id(in), in->hostname,
-			       ips_str(a->ips, a->n_ips, rb, sizeof(rb)), ip4_format(in->ip, ib)));
-			NN(f->remedy = finding_printf(
-			       out,
-			       "clients that use the hostName reach another host: register with "
-			       "preferIpAddress, or fix the name"));
+			TRY(finding_texts(f, out));
 		}
 	}
 	return ESRA_OK;
@@ -1403,8 +1284,6 @@ nomem:
 
 static int judge_probes(struct recon *r, const enum probe_rc *probes, struct finding_list *out)
 {
-	char ib[IP4_STRLEN];
-
 	for (size_t i = 0; i < r->reg->n_inst; i++) {
 		const struct eu_instance *in = &r->reg->inst[i];
 		struct finding *f;
@@ -1413,14 +1292,10 @@ static int judge_probes(struct recon *r, const enum probe_rc *probes, struct fin
 			continue;
 		NN(f = instance_finding(r, out, FK_UNREACHABLE_INSTANCE, in,
 		                        recon_service_of_app(r, in->app)));
-		NN(f->message = finding_printf(out, "%s instance %s: TCP to %s:%d %s", in->app,
-		                               model_inst_id(in), ip4_format(in->ip, ib), in->port,
-		                               probes[i] == PROBE_REFUSED   ? "is refused"
-		                               : probes[i] == PROBE_TIMEOUT ? "timed out"
-		                                                            : "failed"));
-		NN(f->remedy = finding_printf(
-		       out, "check that the instance listens on %d and that this node can reach it",
-		       in->port));
+		f->words[0] = probes[i] == PROBE_REFUSED   ? "is refused"
+		              : probes[i] == PROBE_TIMEOUT ? "timed out"
+		                                           : "failed";
+		TRY(finding_texts(f, out));
 	}
 	return ESRA_OK;
 nomem:
@@ -1591,7 +1466,7 @@ int recon_preflight(struct recon *r, const struct dns_view *dns, const char *nam
                     struct finding_list *out, enum recon_name_state *state, struct esra_err *err)
 {
 	const struct dns_answer *a = model_dns_find(dns, name);
-	char tn[ESRA_MAX_STRING], rb[512];
+	char tn[ESRA_MAX_STRING];
 	const struct dns_answer *ta;
 	const char *by = NULL;
 	size_t ci = hmap_get(r->check_by_name, name);
@@ -1645,29 +1520,14 @@ int recon_preflight(struct recon *r, const struct dns_view *dns, const char *nam
 			f->n_resolved = a->n_ips;
 		}
 		TRY(finding_set_key(f, out, "%s", name));
-		stale_str(&sa, rb, sizeof(rb));
-		if (nothing_live)
-			NN(f->message = finding_printf(
-			       out,
-			       "%s is poisoned: DNS on %s answers %s with nothing live behind it",
-			       name, f->node, rb));
-		else if (any)
-			NN(f->message =
-			       finding_printf(out, "%s is taken: DNS on %s answers %s%s%s", name,
-			                      f->node, rb, by ? ", and it is " : "", by ? by : ""));
-		else
-			NN(f->message = finding_printf(out, "%s is taken: it is %s", name,
-			                               by ? by : "in use"));
+		f->variant = nothing_live ? POISONED_PREFLIGHT
+		             : any        ? (by != NULL ? TAKEN_BY_DNS_AND_OBJECT : TAKEN_BY_DNS)
+		                          : TAKEN_BY_OBJECT;
+		f->words[0] = by != NULL ? by : "in use";
 		TRY(stale_attach(f, out, &sa));
 		if (by != NULL)
 			TRY(finding_add_evidence(f, out, "the name is %s", by));
-		NN(f->remedy = finding_printf(
-		       out,
-		       nothing_live ? "deploy as {proposal}; to clear the stale record, docker "
-		                      "system prune and "
-		                      "restart docker on %s"
-		                    : "deploy as {proposal}, or free the name first%s",
-		       nothing_live ? f->node : ""));
+		TRY(finding_texts(f, out));
 	}
 	return ESRA_OK;
 nomem:
@@ -1746,13 +1606,9 @@ int recon_peer_divergence(struct recon *r, const struct eu_registry *const *regs
 		}
 		f->nodes = nodes;
 		f->n_nodes = nn;
-		NN(f->message = finding_printf(
-		       out,
-		       "Eureka peers disagree about %s instance %s: present on %s, missing on %s",
-		       first[j]->app, model_inst_id(first[j]), have, lack));
-		NN(f->remedy = finding_printf(
-		       out, "no action is taken on it while they disagree; if it lasts, check peer "
-		            "replication between the Eureka servers"));
+		NN(f->words[0] = finding_strdup(out, have));
+		NN(f->words[1] = finding_strdup(out, lack));
+		TRY(finding_texts(f, out));
 	}
 	goto out;
 nomem:

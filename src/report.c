@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "array.h"
+#include "limits.h"
 
 #define WIDTH 78
 
@@ -201,25 +202,6 @@ static const char *status_word(enum severity s)
 	return "OK";
 }
 
-/* Subjects listed in the summary for a kind ("gbs-cms", "eureka"). */
-static const char *subject(const struct finding *f)
-{
-	switch (f->kind) {
-	case FK_POISONED_NAME:
-	case FK_NAME_TAKEN:
-	case FK_DNS_DIVERGENCE:
-		return f->name;
-	case FK_SOURCE_ERROR:
-		return f->source;
-	case FK_REPLICA_DRIFT:
-	case FK_UNREGISTERED_SERVICE:
-	case FK_ORPHAN_ENDPOINT:
-		return f->service;
-	default:
-		return NULL;
-	}
-}
-
 static int summary(const struct report *r, struct buf *b)
 {
 	const struct finding_list *l = &r->findings;
@@ -238,15 +220,20 @@ static int summary(const struct report *r, struct buf *b)
 			                n == 1 ? ki->label : ki->label_plural);
 			any = true;
 			for (size_t i = 0; i < l->n && rc == 0; i++) {
-				const char *s =
-				    l->v[i].kind == (enum fkind)k ? subject(&l->v[i]) : NULL;
+				char sb[ESRA_MAX_STRING + 1], ob[ESRA_MAX_STRING + 1];
+				const char *s = l->v[i].kind == (enum fkind)k
+				                    ? finding_subject(&l->v[i], sb, sizeof(sb))
+				                    : NULL;
 				bool dup = false;
 				if (s == NULL)
 					continue;
-				for (size_t j = 0; j < i && !dup; j++) /* each subject once */
-					dup = l->v[j].kind == (enum fkind)k &&
-					      subject(&l->v[j]) != NULL &&
-					      strcmp(subject(&l->v[j]), s) == 0;
+				for (size_t j = 0; j < i && !dup; j++) { /* each subject once */
+					const char *t =
+					    l->v[j].kind == (enum fkind)k
+					        ? finding_subject(&l->v[j], ob, sizeof(ob))
+					        : NULL;
+					dup = t != NULL && strcmp(t, s) == 0;
+				}
 				if (dup)
 					continue;
 				if (shown == 3) {
@@ -418,13 +405,12 @@ int report_text(const struct report *r, struct buf *b)
 	}
 	for (size_t i = 0; i < r->findings.n && rc == 0; i++) {
 		const struct finding *f = &r->findings.v[i];
-		char head[128];
+		char head[128], sb[ESRA_MAX_STRING + 1];
 		rc = buf_puts(b, "\n");
 		snprintf(head, sizeof(head), "%s %s", status_word(f->severity),
 		         finding_kind(f->kind)->name);
-		if (rc == 0 && subject(f) != NULL)
-			snprintf(head + strlen(head), sizeof(head) - strlen(head), " %s",
-			         subject(f));
+		if (rc == 0 && finding_subject(f, sb, sizeof(sb)) != NULL)
+			snprintf(head + strlen(head), sizeof(head) - strlen(head), " %s", sb);
 		if (rc == 0)
 			rc = wrap(b, head, 2, "");
 		if (rc == 0 && f->message)
