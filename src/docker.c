@@ -5,6 +5,7 @@
 #include "docker.h"
 
 #include <cjson/cJSON.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,9 +17,14 @@
 #include "docker_parse.h"
 #include "limits.h"
 
+/* Connections read at the same time: /tasks, /services + /nodes, /networks + their verbose
+ * views, /containers + inspects. */
+#define DOCKER_LANES 4
+
 struct docker {
-	struct http *http;
-	char host[512]; /* opts->host, for messages */
+	struct http *http;                /* lane 0, and everything outside docker_read */
+	struct http *lanes[DOCKER_LANES]; /* lanes[0] == http */
+	char host[512];                   /* opts->host, for messages */
 	char base[512]; /* "http://localhost" (unix socket) or "http(s)://host:port" */
 	char sock[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	char ca[1024], cert[1024], key[1024];
@@ -216,9 +222,10 @@ struct docker *docker_new(const struct docker_opts *opts, struct esra_err *err)
 	ho.max_body = opts->max_body != 0 ? opts->max_body : ESRA_MAX_DOCKER_BODY;
 	ho.get_only = true; /* esra only reads the Docker API: any other method is refused */
 	ho.stop = opts->stop;
-	d->http = http_new(&ho, err);
-	if (d->http == NULL)
-		goto fail;
+	for (int i = 0; i < DOCKER_LANES; i++)
+		if ((d->lanes[i] = http_new(&ho, err)) == NULL)
+			goto fail;
+	d->http = d->lanes[0];
 	return d;
 fail:
 	docker_free(d);
@@ -229,7 +236,8 @@ void docker_free(struct docker *d)
 {
 	if (d == NULL)
 		return;
-	http_free(d->http);
+	for (int i = 0; i < DOCKER_LANES; i++)
+		http_free(d->lanes[i]);
 	free(d);
 }
 
@@ -266,8 +274,8 @@ static int sink(void *ud, const char *data, size_t n, struct esra_err *err)
  * Non-2xx answers are errors: ESRA_ENOTFOUND (404), ESRA_EAUTH (401, 403),
  * ESRA_ENOTMANAGER (503 "not a swarm manager": a worker), ESRA_EHTTP otherwise. Every
  * message reads "docker GET <path>: <reason>". */
-static int get(struct docker *d, struct sw_view *v, const char *path, struct docker_parser *p,
-               struct buf *body, struct esra_err *err)
+static int get(struct docker *d, struct http *h, struct sw_view *v, const char *path,
+               struct docker_parser *p, struct buf *body, struct esra_err *err)
 {
 	struct buf url;
 	struct http_resp resp;
@@ -292,7 +300,7 @@ static int get(struct docker *d, struct sw_view *v, const char *path, struct doc
 		req.sink = sink;
 		req.sink_ud = p;
 	}
-	rc = http_do(d->http, &req, &resp, &e);
+	rc = http_do(h, &req, &resp, &e);
 	if (v != NULL)
 		v->bytes += resp.bytes;
 	if (rc != ESRA_OK) {
@@ -371,7 +379,7 @@ int docker_negotiate(struct docker *d, struct esra_err *err)
 
 	buf_init(&body, 0);
 	d->version[0] = '\0';
-	rc = get(d, NULL, "/version", NULL, &body, err);
+	rc = get(d, d->http, NULL, "/version", NULL, &body, err);
 	if (rc == ESRA_OK) {
 		rc = docker_pick_version(body.data != NULL ? body.data : "", body.len, d->version,
 		                         sizeof(d->version), err);
@@ -397,8 +405,9 @@ static int vpath(const struct docker *d, struct buf *path, const char *a, const 
 }
 
 /* GET one endpoint into v through a parser of kind. */
-static int read_one(struct docker *d, struct sw_view *v, enum docker_payload kind, size_t target,
-                    const char *a, const char *id, const char *b, struct esra_err *err)
+static int read_one(struct docker *d, struct http *h, struct sw_view *v, enum docker_payload kind,
+                    size_t target, const char *a, const char *id, const char *b,
+                    struct esra_err *err)
 {
 	struct docker_parser *p = NULL;
 	struct buf path;
@@ -410,62 +419,54 @@ static int read_one(struct docker *d, struct sw_view *v, enum docker_payload kin
 		goto out;
 	}
 	p = docker_parser_new(kind, v, target, err);
-	rc = p != NULL ? get(d, v, path.data, p, NULL, err) : ESRA_ENOMEM;
+	rc = p != NULL ? get(d, h, v, path.data, p, NULL, err) : ESRA_ENOMEM;
 out:
 	docker_parser_free(p);
 	buf_free(&path);
 	return rc;
 }
 
-/* /nodes, /services, /tasks: a 503 "not a swarm manager" on any of them is returned as
- * ESRA_ENOTMANAGER for docker_read to turn into a worker view. */
-static int read_manager(struct docker *d, struct sw_view *v, struct esra_err *err)
+/* One lane of docker_read: what it reads goes into its own view (its own pool), merged
+ * into the cycle's view after the join. */
+struct lane {
+	struct docker *d;
+	struct http *h;
+	struct sw_view *v;
+	int (*read)(struct lane *l, struct esra_err *err);
+	int rc;
+	struct esra_err e;
+};
+
+/* /nodes then /services, and /tasks on its own lane: a 503 "not a swarm manager" on any of
+ * them is ESRA_ENOTMANAGER, for docker_read to turn into a worker view. */
+static int read_nodes_services(struct lane *l, struct esra_err *err)
 {
-	int rc = read_one(d, v, DK_NODES, MODEL_NONE, "/nodes", NULL, NULL, err);
+	int rc = read_one(l->d, l->h, l->v, DK_NODES, MODEL_NONE, "/nodes", NULL, NULL, err);
 
 	if (rc == ESRA_OK)
-		rc = read_one(d, v, DK_SERVICES, MODEL_NONE, "/services?status=true", NULL, NULL,
-		              err);
-	if (rc == ESRA_OK)
-		rc = read_one(d, v, DK_TASKS, MODEL_NONE, "/tasks", NULL, NULL, err);
+		rc = read_one(l->d, l->h, l->v, DK_SERVICES, MODEL_NONE, "/services?status=true",
+		              NULL, NULL, err);
 	return rc;
 }
 
-/* This node's verbose view of every swarm-scoped network. A 404 (the network was removed
- * after the list) leaves that network's verbose_read false. */
-static int read_verbose(struct docker *d, struct sw_view *v, struct esra_err *err)
+static int read_tasks(struct lane *l, struct esra_err *err)
 {
-	size_t n = v->n_nets;
-
-	for (size_t i = 0; i < n; i++) {
-		int rc;
-		if (v->nets[i].scope == NULL || strcmp(v->nets[i].scope, "swarm") != 0)
-			continue;
-		rc = read_one(d, v, DK_NETWORK_VERBOSE, i, "/networks/", v->nets[i].id,
-		              "?verbose=true", err);
-		if (rc == ESRA_ENOTFOUND) {
-			esra_err_clear(err);
-			continue;
-		}
-		if (rc != ESRA_OK)
-			return rc;
-	}
-	return ESRA_OK;
+	return read_one(l->d, l->h, l->v, DK_TASKS, MODEL_NONE, "/tasks", NULL, NULL, err);
 }
 
-/* Running containers, then the inspect of each one that is not a swarm task (the list
- * leaves Aliases null; a task's aliases come from its service's template). A 404 (the
- * container stopped after the list) leaves it without aliases. */
-static int read_containers(struct docker *d, struct sw_view *v, struct esra_err *err)
+/* /networks, then this node's verbose view of every swarm-scoped one. A 404 (the network
+ * was removed after the list) leaves that network's verbose_read false. */
+static int read_networks(struct lane *l, struct esra_err *err)
 {
-	int rc = read_one(d, v, DK_CONTAINERS, MODEL_NONE, "/containers/json", NULL, NULL, err);
-	size_t n = v->n_containers;
+	struct sw_view *v = l->v;
+	int rc = read_one(l->d, l->h, v, DK_NETWORKS, MODEL_NONE, "/networks", NULL, NULL, err);
+	size_t n = v->n_nets;
 
 	for (size_t i = 0; i < n && rc == ESRA_OK; i++) {
-		if (v->containers[i].task_id != NULL || v->containers[i].n_nets == 0)
+		if (v->nets[i].scope == NULL || strcmp(v->nets[i].scope, "swarm") != 0)
 			continue;
-		rc = read_one(d, v, DK_INSPECT, i, "/containers/", v->containers[i].id, "/json",
-		              err);
+		rc = read_one(l->d, l->h, v, DK_NETWORK_VERBOSE, i, "/networks/", v->nets[i].id,
+		              "?verbose=true", err);
 		if (rc == ESRA_ENOTFOUND) {
 			esra_err_clear(err);
 			rc = ESRA_OK;
@@ -474,12 +475,91 @@ static int read_containers(struct docker *d, struct sw_view *v, struct esra_err 
 	return rc;
 }
 
+/* Running containers, then the inspect of each one that is not a swarm task (the list
+ * leaves Aliases null; a task's aliases come from its service's template). A 404 (the
+ * container stopped after the list) leaves it without aliases. */
+static int read_containers(struct lane *l, struct esra_err *err)
+{
+	struct sw_view *v = l->v;
+	int rc =
+	    read_one(l->d, l->h, v, DK_CONTAINERS, MODEL_NONE, "/containers/json", NULL, NULL, err);
+	size_t n = v->n_containers;
+
+	for (size_t i = 0; i < n && rc == ESRA_OK; i++) {
+		if (v->containers[i].task_id != NULL || v->containers[i].n_nets == 0)
+			continue;
+		rc = read_one(l->d, l->h, v, DK_INSPECT, i, "/containers/", v->containers[i].id,
+		              "/json", err);
+		if (rc == ESRA_ENOTFOUND) {
+			esra_err_clear(err);
+			rc = ESRA_OK;
+		}
+	}
+	return rc;
+}
+
+static void *lane_main(void *arg)
+{
+	struct lane *l = arg;
+
+	esra_err_clear(&l->e);
+	l->rc = l->read(l, &l->e);
+	return NULL;
+}
+
+/* Run the lanes at once (lane 0 on the calling thread; one that gets no thread runs after
+ * it, so the read completes either way). */
+static void run_lanes(struct lane *lanes, size_t n)
+{
+	pthread_t t[DOCKER_LANES];
+	bool started[DOCKER_LANES] = {false};
+
+	for (size_t i = 1; i < n; i++)
+		started[i] = pthread_create(&t[i], NULL, lane_main, &lanes[i]) == 0;
+	lane_main(&lanes[0]);
+	for (size_t i = 1; i < n; i++) {
+		if (started[i])
+			pthread_join(t[i], NULL);
+		else
+			lane_main(&lanes[i]);
+	}
+}
+
+/* What a lane read becomes part of v: each array is read by one lane only. */
+#define ADOPT(field, n, cap)                                                                       \
+	do {                                                                                       \
+		if (src->n > 0) {                                                                  \
+			free(v->field);                                                            \
+			v->field = src->field;                                                     \
+			v->n = src->n;                                                             \
+			v->cap = src->cap;                                                         \
+			src->field = NULL;                                                         \
+			src->n = src->cap = 0;                                                     \
+		}                                                                                  \
+	} while (0)
+
+static void adopt(struct sw_view *v, struct sw_view *src)
+{
+	ADOPT(services, n_services, cap_services);
+	ADOPT(tasks, n_tasks, cap_tasks);
+	ADOPT(nets, n_nets, cap_nets);
+	ADOPT(containers, n_containers, cap_containers);
+	ADOPT(nodes, n_nodes, cap_nodes);
+	v->bytes += src->bytes;
+	pool_adopt(v->pool, src->pool);
+	src->pool = NULL;
+}
+
 int docker_read(struct docker *d, struct sw_view **out, struct esra_err *err)
 {
 	struct sw_view *v = NULL;
+	struct lane lanes[DOCKER_LANES];
+	size_t nl = 0, first;
+	bool manager;
 	int rc = ESRA_OK;
 
 	*out = NULL;
+	memset(lanes, 0, sizeof(lanes));
 	if (d->version[0] == '\0' && (rc = docker_negotiate(d, err)) != ESRA_OK)
 		goto out;
 	v = model_sw_new();
@@ -487,32 +567,67 @@ int docker_read(struct docker *d, struct sw_view **out, struct esra_err *err)
 		rc = esra_err_set(err, ESRA_ENOMEM, "docker: out of memory");
 		goto out;
 	}
-	rc = read_one(d, v, DK_INFO, MODEL_NONE, "/info", NULL, NULL, err);
+	rc = read_one(d, d->http, v, DK_INFO, MODEL_NONE, "/info", NULL, NULL, err);
 	if (rc != ESRA_OK)
 		goto out;
-	if (v->self.swarm_active && v->self.manager)
-		rc = read_manager(d, v, err);
+	/* the lanes: /tasks first (the largest, on this thread), the manager's endpoints only
+	 * on a manager */
+	manager = v->self.swarm_active && v->self.manager;
+	if (manager) {
+		lanes[nl++].read = read_tasks;
+		lanes[nl++].read = read_nodes_services;
+	}
+	first = nl; /* lanes before it: the manager's */
+	lanes[nl++].read = read_networks;
+	lanes[nl++].read = read_containers;
+	for (size_t i = 0; i < nl; i++) {
+		lanes[i].d = d;
+		lanes[i].h = d->lanes[i];
+		if ((lanes[i].v = model_sw_new()) == NULL) {
+			rc = esra_err_set(err, ESRA_ENOMEM, "docker: out of memory");
+			goto out;
+		}
+		lanes[i].v->self = v->self; /* /nodes marks the leader by self.id */
+		lanes[i].v->api_version = v->api_version;
+	}
+	run_lanes(lanes, nl);
+	/* the first error in the order the endpoints were read one after the other: /nodes,
+	 * /services, /tasks, /networks, /containers */
+	if (manager && lanes[1].rc == ESRA_OK && lanes[0].rc != ESRA_OK) {
+		rc = lanes[0].rc;
+		*err = lanes[0].e;
+	} else if (manager && lanes[1].rc != ESRA_OK) {
+		rc = lanes[1].rc;
+		*err = lanes[1].e;
+	}
 	if (rc == ESRA_ENOTMANAGER || (v->self.swarm_active && !v->self.manager)) {
 		/* a worker: what a worker cannot read is left out, not failed */
 		esra_err_clear(err);
 		rc = ESRA_OK;
 		v->worker_view = true;
 		v->self.manager = v->self.leader = false;
-		v->n_nodes = v->n_services = v->n_tasks = 0;
+		for (size_t i = 0; i < first; i++) {
+			lanes[i].v->n_nodes = lanes[i].v->n_services = lanes[i].v->n_tasks = 0;
+		}
+	} else if (manager && rc == ESRA_OK) {
+		v->self.leader = lanes[1].v->self.leader;
 	}
-	if (rc == ESRA_OK)
-		rc = read_one(d, v, DK_NETWORKS, MODEL_NONE, "/networks", NULL, NULL, err);
-	if (rc == ESRA_OK)
-		rc = read_verbose(d, v, err);
-	if (rc == ESRA_OK)
-		rc = read_containers(d, v, err);
-	if (rc == ESRA_OK)
-		rc = model_sw_link(v, err);
+	for (size_t i = first; i < nl && rc == ESRA_OK; i++)
+		if (lanes[i].rc != ESRA_OK) {
+			rc = lanes[i].rc;
+			*err = lanes[i].e;
+		}
 	if (rc != ESRA_OK)
+		goto out;
+	for (size_t i = 0; i < nl; i++)
+		adopt(v, lanes[i].v);
+	if ((rc = model_sw_link(v, err)) != ESRA_OK)
 		goto out;
 	*out = v;
 	v = NULL;
 out:
+	for (size_t i = 0; i < nl; i++)
+		model_sw_free(lanes[i].v);
 	model_sw_free(v);
 	if (rc != ESRA_OK)
 		d->version[0] =
@@ -541,7 +656,7 @@ int docker_container_pid(struct docker *d, const char *name, pid_t *pid, struct 
 		goto out;
 	}
 	p = docker_parser_new(DK_INSPECT, NULL, MODEL_NONE, err);
-	rc = p != NULL ? get(d, NULL, path.data, p, NULL, err) : ESRA_ENOMEM;
+	rc = p != NULL ? get(d, d->http, NULL, path.data, p, NULL, err) : ESRA_ENOMEM;
 	if (rc != ESRA_OK)
 		goto out;
 	docker_parser_state(p, &has_state, &running, &st_pid);

@@ -96,3 +96,24 @@ size_t pool_bytes(const struct pool *p)
 {
 	return p->bytes;
 }
+
+void pool_adopt(struct pool *dst, struct pool *src)
+{
+	struct chunk *last;
+
+	if (src == NULL)
+		return;
+	if (src->head != NULL) {
+		/* behind dst's current chunk, which keeps serving allocations */
+		for (last = src->head; last->next != NULL; last = last->next)
+			;
+		if (dst->head == NULL) {
+			dst->head = src->head;
+		} else {
+			last->next = dst->head->next;
+			dst->head->next = src->head;
+		}
+		dst->bytes += src->bytes;
+	}
+	free(src);
+}

@@ -14,5 +14,8 @@ void *pool_memdup(struct pool *p, const void *src, size_t size);
 char *pool_strndup(struct pool *p, const char *s, size_t n); /* NUL-terminated copy */
 char *pool_strdup(struct pool *p, const char *s);            /* s NULL -> NULL */
 size_t pool_bytes(const struct pool *p);                     /* memory held */
+/* Everything src holds now belongs to dst (pointers into it stay valid); src is freed.
+ * src NULL is a no-op. */
+void pool_adopt(struct pool *dst, struct pool *src);
 
 #endif
