@@ -280,34 +280,70 @@ static void *docker_thread(void *arg)
 	return NULL;
 }
 
-/* With several peers, read every one: instances they disagree about are never acted on,
- * and an unreadable peer makes the cycle incomplete for acting. */
+struct peer_job {
+	struct eureka *eu;
+	size_t peer;
+	struct eu_registry **out;
+	struct esra_err *err;
+};
+
+static void *peer_main(void *arg)
+{
+	struct peer_job *j = arg;
+	int rc;
+
+	esra_err_clear(j->err);
+	rc = eureka_fetch_peer(j->eu, j->peer, j->out, j->err);
+	if (rc != ESRA_OK)
+		j->err->code = rc;
+	return NULL;
+}
+
+/* With several peers, read every one, all at once: instances they disagree about are never
+ * acted on, and an unreadable peer makes the cycle incomplete for acting. */
 static int read_peers(struct reader *r)
 {
 	struct cycle *c = r->c;
 	struct views *v = r->v;
 	size_t np = eureka_peer_count(c->eu);
+	struct peer_job *jobs;
+	pthread_t *t;
+	bool *started;
+	int rc = ESRA_OK;
 
 	if (np < 2)
 		return ESRA_OK;
 	v->peers = calloc(np, sizeof(*v->peers));
 	r->peer_err = calloc(np, sizeof(*r->peer_err));
-	if (v->peers == NULL || r->peer_err == NULL)
-		return ESRA_ENOMEM;
+	jobs = calloc(np, sizeof(*jobs));
+	t = calloc(np, sizeof(*t));
+	started = calloc(np, sizeof(*started));
+	if (v->peers == NULL || r->peer_err == NULL || jobs == NULL || t == NULL ||
+	    started == NULL) {
+		rc = ESRA_ENOMEM;
+		goto out;
+	}
 	v->n_peers = np;
 	v->peers[v->peer] = v->reg;
 	for (size_t p = 0; p < np; p++) {
-		int rc;
 		if (p == v->peer)
 			continue;
-		esra_err_clear(&r->peer_err[p]);
-		rc = eureka_fetch_peer(c->eu, p, &v->peers[p], &r->peer_err[p]);
-		if (rc == ESRA_ENOMEM)
-			return rc;
-		if (rc != ESRA_OK)
-			r->peer_err[p].code = rc;
+		jobs[p] = (struct peer_job){c->eu, p, &v->peers[p], &r->peer_err[p]};
+		started[p] = pthread_create(&t[p], NULL, peer_main, &jobs[p]) == 0;
+		if (!started[p]) /* no thread to be had: this one now */
+			peer_main(&jobs[p]);
 	}
-	return ESRA_OK;
+	for (size_t p = 0; p < np; p++) {
+		if (started[p])
+			pthread_join(t[p], NULL);
+		if (p != v->peer && r->peer_err[p].code == ESRA_ENOMEM)
+			rc = ESRA_ENOMEM;
+	}
+out:
+	free(jobs);
+	free(t);
+	free(started);
+	return rc;
 }
 
 /* Watch steady state, as the Eureka client does it: apply apps/delta to the kept registry

@@ -14,12 +14,12 @@
 #include "limits.h"
 
 struct eureka {
-	struct http *http;
+	struct http **http; /* one connection per peer: peers may be read at the same time */
 	enum eureka_format format;
 	size_t n;
-	char **urls;  /* with userinfo, ending in '/'; never put into a message */
-	char **shown; /* the same without userinfo */
-	uint64_t bytes;
+	char **urls;     /* with userinfo, ending in '/'; never put into a message */
+	char **shown;    /* the same without userinfo */
+	uint64_t *bytes; /* per peer */
 };
 
 struct eureka *eureka_new(const struct eureka_opts *opts, struct esra_err *err)
@@ -42,7 +42,9 @@ struct eureka *eureka_new(const struct eureka_opts *opts, struct esra_err *err)
 	e->format = opts->format;
 	e->urls = calloc(opts->n_urls, sizeof(*e->urls));
 	e->shown = calloc(opts->n_urls, sizeof(*e->shown));
-	if (e->urls == NULL || e->shown == NULL)
+	e->http = calloc(opts->n_urls, sizeof(*e->http));
+	e->bytes = calloc(opts->n_urls, sizeof(*e->bytes));
+	if (e->urls == NULL || e->shown == NULL || e->http == NULL || e->bytes == NULL)
 		goto nomem;
 	for (size_t i = 0; i < opts->n_urls; i++, e->n++) {
 		const char *u = opts->urls[i];
@@ -79,9 +81,9 @@ struct eureka *eureka_new(const struct eureka_opts *opts, struct esra_err *err)
 	ho.cert_file = opts->cert_file;
 	ho.key_file = opts->key_file;
 	ho.stop = opts->stop;
-	e->http = http_new(&ho, err);
-	if (e->http == NULL)
-		goto fail;
+	for (size_t i = 0; i < e->n; i++)
+		if ((e->http[i] = http_new(&ho, err)) == NULL)
+			goto fail;
 	return e;
 nomem:
 	esra_err_set(err, ESRA_ENOMEM, "eureka: out of memory");
@@ -94,11 +96,14 @@ void eureka_free(struct eureka *e)
 {
 	if (e == NULL)
 		return;
-	http_free(e->http);
 	for (size_t i = 0; i < e->n; i++) {
+		if (e->http != NULL)
+			http_free(e->http[i]);
 		free(e->urls[i]);
 		free(e->shown[i]);
 	}
+	free(e->http);
+	free(e->bytes);
 	free(e->urls);
 	free(e->shown);
 	free(e);
@@ -116,7 +121,11 @@ const char *eureka_peer_url(const struct eureka *e, size_t peer)
 
 uint64_t eureka_bytes_received(const struct eureka *e)
 {
-	return e->bytes;
+	uint64_t sum = 0;
+
+	for (size_t i = 0; i < e->n; i++)
+		sum += e->bytes[i];
+	return sum;
 }
 
 static const char *accept_type(const struct eureka *e)
@@ -212,8 +221,8 @@ static int get_registry(struct eureka *e, size_t peer, const char *path, const c
 	req.accept = accept_type(e);
 	req.sink = parse_sink;
 	req.sink_ud = parser;
-	rc = http_do(e->http, &req, &resp, err);
-	e->bytes += resp.bytes;
+	rc = http_do(e->http[peer], &req, &resp, err);
+	e->bytes[peer] += resp.bytes;
 	*status = resp.status;
 	if (rc != ESRA_OK) {
 		esra_err_prefix(err, "eureka: ");
@@ -343,8 +352,8 @@ static int write_req(struct eureka *e, size_t peer, const char *method, const ch
 	req.method = method;
 	req.url = url.data;
 	req.accept = accept_type(e);
-	rc = http_do(e->http, &req, &resp, err);
-	e->bytes += resp.bytes;
+	rc = http_do(e->http[peer], &req, &resp, err);
+	e->bytes[peer] += resp.bytes;
 	st = resp.status;
 	if (rc != ESRA_OK) {
 		esra_err_prefix(err, "eureka: ");

@@ -1,7 +1,8 @@
 /* eureka.h: Eureka's REST API: reads the registry (JSON or XML, every dialect seen in the
  * wild, parsed by eureka_parse.h) into an eu_registry, and performs the few writes act.c
  * asks for. Never logs; never prints credentials (URLs in messages are redacted). Peers are
- * the configured urls, in order.
+ * the configured urls, in order, each with its own connection: calls about different peers
+ * may run at the same time on different threads, calls about one peer one at a time.
  * Ownership: registries returned through out-parameters belong to the caller
  * (model_reg_free). */
 #ifndef ESRA_EUREKA_H
