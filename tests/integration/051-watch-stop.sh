@@ -5,7 +5,8 @@
 # emulator (a cycle would take that long) and a second stale instance is registered. SIGTERM
 # arrives while the read is held: watch exits within 2.5 s (generous for 2 shared cores; the
 # promise is 1 s), says the cycle was stopped, sends nothing more (the second instance stays),
-# and the audit log holds only whole JSON lines.
+# and the audit log holds only whole JSON lines. Then the same while DNS is asked: a DNS server
+# (esra-fakedns) holding every answer 8 s.
 # shellcheck source=tests/integration/common.sh disable=SC2317
 source "$(dirname "$0")/common.sh"
 # shellcheck source=tests/integration/lib-esra.sh
@@ -64,5 +65,37 @@ bad=$(node -e '
   console.log(lines.filter((l) => { try { JSON.parse(l); return false; } catch (e) { return true; } }).length);
 ' "$AUDIT")
 assert_eq 0 "$bad" "every audit line is whole JSON"
+
+# the same mid-DNS: a DNS server that holds every answer 8 s (the DNS loop must notice)
+FAKEDNS=$(dirname "$ESRA")/tests/harness/esra-fakedns
+[ -x "$FAKEDNS" ] || fail "no $FAKEDNS"
+bg_start "$FAKEDNS" -d 8000 >"$IT_TMP/dns.port"
+DNSPID=$BG_PID
+wait_for "the slow DNS server" 10 grep -q '^port ' "$IT_TMP/dns.port"
+DNSPORT=$(awk '/^port / { print $2; exit }' "$IT_TMP/dns.port")
+[ -n "$DNSPORT" ] || fail "the slow DNS server has no port"
+sed -e 's|^dns = .*|dns = { server = "127.0.0.1"; port = '"$DNSPORT"'; timeout_ms = 8000; attempts = 1; };|' \
+  -e 's|^eureka = .*|eureka = { urls = [ "'"$EMU_URL"'" ]; timeout_ms = 5000; };|' \
+  "$IT_TMP/esra.conf" >"$IT_TMP/dns.conf"
+"$ESRA" watch -c "$IT_TMP/dns.conf" 2>"$IT_TMP/dnswatch.err" &
+WATCH=$!
+IT_BG_PIDS+=("$WATCH")
+asked() { # the held server has been asked (SIGUSR1: it prints its counts)
+  kill -USR1 "$DNSPID"
+  sleep 0.1
+  tail -n 1 "$IT_TMP/dns.port" | grep -q '^udp=[1-9]'
+}
+wait_for "the first cycle asks DNS" 20 asked
+sleep 0.5
+t0=$(now_ms)
+kill -TERM "$WATCH"
+rc=0
+wait "$WATCH" || rc=$?
+dt=$(($(now_ms) - t0))
+[ "$dt" -le 2500 ] || fail "SIGTERM mid-DNS took ${dt} ms"
+pass "SIGTERM mid-DNS stopped watch in ${dt} ms (exit $rc)"
+assert_contains "$(cat "$IT_TMP/dnswatch.err")" "cycle stopped" "the log says the cycle was stopped"
+assert_not_contains "$(cat "$IT_TMP/dnswatch.err")" "esra info: cycle:" "no cycle finished"
+assert_eq 2 "$(grep -c . "$AUDIT")" "still no audit line after the stop"
 
 it_finish
