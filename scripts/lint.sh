@@ -41,5 +41,6 @@ echo "== cppcheck on src/ agent/ tests/ bench/"
 # one configuration: the test build's (ESRA_TESTING only turns file-local helpers extern)
 cppcheck --enable=warning,style,performance,portability --library=posix --std=c11 -q \
   -j"$(nproc 2>/dev/null || echo 2)" --error-exitcode=1 \
-  -D_GNU_SOURCE -DESRA_TESTING -DESRA_VERSION='"lint"' -Isrc -Itests/unit -Itests/harness \
+  -D_GNU_SOURCE -DESRA_TESTING -DESRA_VERSION='"lint"' -DFUZZ_PAYLOAD=DK_INSPECT \
+  -Isrc -Itests/unit -Itests/harness \
   --suppressions-list=.cppcheck-suppressions src agent tests bench

@@ -3,10 +3,10 @@
 # format, shell scripts and static analysis (scripts/lint.sh), builds esra three times
 # (optimised with gcc; Debug with AddressSanitizer + UndefinedBehaviorSanitizer with gcc and
 # with clang), runs every unit test in each build (ctest), the benchmark once at a small
-# size (it checks its own findings: bench/bench.sh), then (needs root) the DNS benchmark once
-# at a small size (bench/dns.sh: dnsmasq and the test swarm's 127.0.0.11, every answer
-# checked) and the integration tests on a real two-node swarm with the Eureka emulator
-# (tests/integration/run.sh).
+# size (it checks its own findings: bench/bench.sh), each fuzz target for ESRA_FUZZ_SECONDS
+# (default 30; scripts/fuzz.sh), then (needs root) the DNS benchmark once at a small size
+# (bench/dns.sh: dnsmasq and the test swarm's 127.0.0.11, every answer checked) and the
+# integration tests on a real two-node swarm with the Eureka emulator (tests/integration/run.sh).
 # Usage: scripts/test.sh [--unit-only]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,6 +41,11 @@ echo "== unit tests under clang's ASan + UBSan"
 echo "== clang build and unit tests: $((SECONDS - t0)) s"
 echo "== benchmark, once at a small size (real components: dnsmasq, curl, jq, dig)"
 SIZES=1000:200:200:2000 RUNS=1 bench/bench.sh build
+
+echo "== fuzzing: every libFuzzer target for ${ESRA_FUZZ_SECONDS:-30} s (scripts/fuzz.sh)"
+t0=$SECONDS
+scripts/fuzz.sh "${ESRA_FUZZ_SECONDS:-30}"
+echo "== fuzzing: $((SECONDS - t0)) s"
 
 if [ "${1:-}" = "--unit-only" ]; then
   exit 0

@@ -255,9 +255,10 @@ static int cmp_ip(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The A records of an answer into a: sorted, without duplicates, the smallest TTL. */
-static enum dns_rc take_records(struct run *r, struct dns_answer *a, const unsigned char *abuf,
-                                int alen)
+/* The A records of an answer (abuf, alen bytes off the wire) into a, in pool: sorted,
+ * without duplicates, the smallest TTL. *nomem is set when memory ran out. */
+ESRA_STATIC enum dns_rc dns_parse_answer(struct pool *pool, const unsigned char *abuf, int alen,
+                                         struct dns_answer *a, bool *nomem)
 {
 	struct ares_addrttl at[ESRA_MAX_DNS_IPS + 1];
 	int n = ESRA_MAX_DNS_IPS + 1, st;
@@ -268,11 +269,11 @@ static enum dns_rc take_records(struct run *r, struct dns_answer *a, const unsig
 	if (st == ARES_ENODATA || (st == ARES_SUCCESS && n <= 0))
 		return DNS_RC_NODATA;
 	if (st == ARES_ENOMEM)
-		r->nomem = true;
+		*nomem = true;
 	if (st != ARES_SUCCESS || n > ESRA_MAX_DNS_IPS)
 		return DNS_RC_ERROR; /* malformed, or more records than the cap: never a cut list */
-	if ((ips = pool_alloc(r->view->pool, (size_t)n * sizeof(*ips))) == NULL) {
-		r->nomem = true;
+	if ((ips = pool_alloc(pool, (size_t)n * sizeof(*ips))) == NULL) {
+		*nomem = true;
 		return DNS_RC_ERROR;
 	}
 	a->ttl = at[0].ttl;
@@ -418,7 +419,7 @@ static void finish(struct job *j, int status, const unsigned char *abuf, int ale
 	a->ttl = -1;
 	switch (status) {
 	case ARES_SUCCESS:
-		a->rc = take_records(r, a, abuf, alen);
+		a->rc = dns_parse_answer(r->view->pool, abuf, alen, a, &r->nomem);
 		break;
 	case ARES_ENODATA:
 		a->rc = DNS_RC_NODATA;

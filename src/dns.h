@@ -41,4 +41,13 @@ struct dns_opts {
 int dns_resolve(const struct dns_opts *opts, const char *const *names, size_t n,
                 struct dns_view **out, struct esra_err *err) ESRA_WUR;
 
+#ifdef ESRA_TESTING
+struct pool;
+/* One answer message off the wire into a (its ips in pool): the A records sorted without
+ * duplicates, the smallest TTL; DNS_RC_NODATA without records, DNS_RC_ERROR when malformed
+ * or over ESRA_MAX_DNS_IPS (*nomem set when memory ran out). For the fuzz target. */
+enum dns_rc dns_parse_answer(struct pool *pool, const unsigned char *abuf, int alen,
+                             struct dns_answer *a, bool *nomem);
+#endif
+
 #endif

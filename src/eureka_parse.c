@@ -200,8 +200,9 @@ struct eureka_parser {
 	unsigned u8_need;
 	uint32_t u8_cp, u8_min;
 	uint64_t checked, line;
-	struct buf meta; /* "k\0v\0..." of the instance being read */
-	struct buf text; /* text of the XML leaf being read */
+	char u8_bad[128]; /* the message for the first invalid byte, "" while there is none */
+	struct buf meta;  /* "k\0v\0..." of the instance being read */
+	struct buf text;  /* text of the XML leaf being read */
 	/* the application being read: instances from app_first on get app_name if they
 	 * carry no "app" of their own */
 	size_t app_first;
@@ -1353,8 +1354,11 @@ static int json_start(struct eureka_parser *p, size_t bom)
 }
 
 /* The input must be UTF-8 (RFC 8259; Eureka writes its XML in UTF-8). Checked before any
- * byte reaches jstream or libxml2, so the error is the same however the input is cut. */
-static int check_utf8(struct eureka_parser *p, const char *data, size_t n)
+ * byte reaches jstream or libxml2: the count of bytes before the first invalid one is
+ * returned (n when there is none, else p->u8_bad says what it is). The callers give the
+ * parser those bytes, then fail with u8_bad unless the parser failed first: the error is
+ * the first in the document, however the input is cut. */
+static size_t check_utf8(struct eureka_parser *p, const char *data, size_t n)
 {
 	const unsigned char *d = (const unsigned char *)data;
 	const uint64_t hi = 0x8080808080808080ULL, lo7 = 0x7F7F7F7F7F7F7F7FULL;
@@ -1400,13 +1404,22 @@ static int check_utf8(struct eureka_parser *p, const char *data, size_t n)
 			goto bad;
 		continue;
 	bad:
-		return fail(p, ESRA_EPARSE,
-		            "Eureka %s: not valid UTF-8 at line %llu (byte 0x%02x at offset %llu)",
-		            p->fmt == '<' ? "XML" : "JSON", (unsigned long long)p->line, c,
-		            (unsigned long long)(p->checked + i));
+		snprintf(p->u8_bad, sizeof(p->u8_bad),
+		         "Eureka %s: not valid UTF-8 at line %llu (byte 0x%02x at offset %llu)",
+		         p->fmt == '<' ? "XML" : "JSON", (unsigned long long)p->line, c,
+		         (unsigned long long)(p->checked + i));
+		p->checked += i;
+		return i;
 	}
 	p->checked += n;
-	return ESRA_OK;
+	return n;
+}
+
+/* After the bytes before an invalid one went to the parser: the UTF-8 error, unless the
+ * parser failed on them. */
+static int utf8_fail(struct eureka_parser *p)
+{
+	return p->u8_bad[0] != '\0' ? fail(p, ESRA_EPARSE, "%s", p->u8_bad) : p->rc;
 }
 
 /* The format is the first byte that is not whitespace (after a UTF-8 BOM): '<' or '{'.
@@ -1451,10 +1464,12 @@ static int start_parser(struct eureka_parser *p, bool at_end)
 
 	if (rc <= 0)
 		return rc;
-	rc = check_utf8(p, p->head.data + p->head_checked, p->head.len - p->head_checked);
-	if (rc != ESRA_OK)
-		return rc;
+	/* the parser gets the bytes before an invalid one, as if the input ended there */
+	p->head.len = p->head_checked +
+	              check_utf8(p, p->head.data + p->head_checked, p->head.len - p->head_checked);
 	p->head_checked = p->head.len;
+	if (p->u8_bad[0] != '\0')
+		at_end = true;
 	if (p->fmt == '<') {
 		rc = xml_start_parser(p);
 		if (rc != ESRA_OK)
@@ -1462,18 +1477,19 @@ static int start_parser(struct eureka_parser *p, bool at_end)
 		p->state = P_XML;
 		rc = xml_feed(p, p->head.data, p->head.len, false);
 		buf_free(&p->head);
-		return rc != ESRA_OK ? rc : 1;
+		return rc != ESRA_OK || utf8_fail(p) != ESRA_OK ? p->rc : 1;
 	}
 	/* JSON: wait for the first member name, unless the input ended or it is absurdly far
 	 * (then jstream judges what there is) */
 	if (!json_decide(p, start) && !at_end && p->head.len < HEAD_MAX)
 		return 0;
-	return json_start(p, bom) != ESRA_OK ? p->rc : 1;
+	return json_start(p, bom) != ESRA_OK || utf8_fail(p) != ESRA_OK ? p->rc : 1;
 }
 
 int eureka_parser_feed(struct eureka_parser *p, const char *data, size_t n, struct esra_err *err)
 {
 	struct esra_err e;
+	size_t good;
 	int rc;
 
 	if (p->rc != 0)
@@ -1490,16 +1506,18 @@ int eureka_parser_feed(struct eureka_parser *p, const char *data, size_t n, stru
 		start_parser(p, false);
 		break;
 	case P_JSON:
-		if (check_utf8(p, data, n) != ESRA_OK)
-			break;
+		good = check_utf8(p, data, n);
 		esra_err_clear(&e);
-		rc = jstream_feed(p->js, data, n, &e);
+		rc = jstream_feed(p->js, data, good, &e);
 		if (rc != ESRA_OK)
 			json_fail(p, rc, &e);
+		else
+			utf8_fail(p);
 		break;
 	case P_XML:
-		if (check_utf8(p, data, n) == ESRA_OK)
-			xml_feed(p, data, n, false);
+		good = check_utf8(p, data, n);
+		if (xml_feed(p, data, good, false) == ESRA_OK)
+			utf8_fail(p);
 		break;
 	case P_DONE:
 		break;

@@ -1,6 +1,7 @@
 /* jstream.c: a byte-wise JSON structure scanner that emits chosen sub-values (see jstream.h).
  * Values emitted within one piece are passed without copying; values spanning pieces, and
- * values with dropped members, are gathered in a buffer capped at max_value. */
+ * values with dropped members, are gathered in a buffer capped at max_value. A value over the
+ * cap fails when it ends, however it was cut: a malformed byte inside it is the error then. */
 #include "jstream.h"
 
 #include <stdlib.h>
@@ -41,6 +42,7 @@ struct jstream {
 	uint64_t cap_start; /* offset of the captured value's first byte: the cap counts
 	                     * dropped bytes too */
 	struct buf cap;     /* captured bytes from earlier pieces */
+	bool cap_over;      /* the captured value is over max_value (failed at its end) */
 	uint64_t offset;    /* bytes fed before the current piece */
 	bool seen_value;
 	int error;
@@ -103,13 +105,36 @@ static bool is_ws(char c)
 	return c == ' ' || c == '\n' || c == '\r' || c == '\t';
 }
 
+static int nomem(struct jstream *js, struct esra_err *err)
+{
+	js->error = ESRA_ENOMEM;
+	return esra_err_set(err, ESRA_ENOMEM, "JSON stream: out of memory");
+}
+
+/* Gather chunk[from, to) of the captured value. Over the cap, the scan goes on to the value's
+ * end (or a malformed byte) and fails there, as it does when the value is in one piece. */
+static int gather(struct jstream *js, const char *chunk, size_t from, size_t to,
+                  struct esra_err *err)
+{
+	int rc;
+
+	if (js->cap_over || to == from)
+		return ESRA_OK;
+	rc = buf_append(&js->cap, chunk + from, to - from);
+	if (rc == ESRA_ENOMEM)
+		return nomem(js, err);
+	if (rc != 0)
+		js->cap_over = true;
+	return ESRA_OK;
+}
+
 /* A value that started at chunk[*cap_from] (or earlier, in js->cap) ends before chunk[end]. */
 static int emit(struct jstream *js, const char *chunk, size_t cap_from, size_t end,
                 struct esra_err *err)
 {
 	int rc;
 
-	if (js->offset + end - js->cap_start > js->max_value)
+	if (js->cap_over || js->offset + end - js->cap_start > js->max_value)
 		goto toolarge;
 	if (js->cap.len == 0) {
 		if (end - cap_from > js->max_value)
@@ -117,7 +142,10 @@ static int emit(struct jstream *js, const char *chunk, size_t cap_from, size_t e
 		rc = js->value(js->ud, js->path, js->mode_depth, chunk + cap_from, end - cap_from,
 		               err);
 	} else {
-		if (buf_append(&js->cap, chunk + cap_from, end - cap_from) != 0)
+		rc = buf_append(&js->cap, chunk + cap_from, end - cap_from);
+		if (rc == ESRA_ENOMEM)
+			return nomem(js, err);
+		if (rc != 0)
 			goto toolarge;
 		rc = js->value(js->ud, js->path, js->mode_depth, js->cap.data, js->cap.len, err);
 		buf_reset(&js->cap);
@@ -157,12 +185,8 @@ static int value_end(struct jstream *js, size_t d, const char *chunk, size_t *ca
 static int drop_start(struct jstream *js, const char *chunk, size_t cap_from, size_t at,
                       struct esra_err *err)
 {
-	if (buf_append(&js->cap, chunk + cap_from, at - cap_from) != 0 ||
-	    buf_append(&js->cap, "null", 4) != 0) {
-		js->error = ESRA_ETOOLARGE;
-		return esra_err_set(err, ESRA_ETOOLARGE, "a JSON value is over %zu bytes",
-		                    js->max_value);
-	}
+	if (gather(js, chunk, cap_from, at, err) != 0 || gather(js, "null", 0, 4, err) != 0)
+		return js->error;
 	js->mode = M_DROP;
 	js->drop_depth = js->depth;
 	return ESRA_OK;
@@ -308,6 +332,7 @@ int jstream_feed(struct jstream *js, const char *chunk, size_t n, struct esra_er
 					js->mode = M_CAPTURE;
 					js->mode_depth = js->depth;
 					js->cap_start = js->offset + i;
+					js->cap_over = false;
 					cap_from = i;
 				} else if (w == JS_SKIP || t == JS_STRING || t == JS_NUMBER ||
 				           t == JS_LITERAL) {
@@ -354,18 +379,10 @@ int jstream_feed(struct jstream *js, const char *chunk, size_t n, struct esra_er
 		}
 	}
 	if ((js->mode == M_CAPTURE || js->mode == M_DROP) &&
-	    js->offset + n - js->cap_start > js->max_value) {
-		js->error = ESRA_ETOOLARGE;
-		return esra_err_set(err, ESRA_ETOOLARGE, "a JSON value is over %zu bytes",
-		                    js->max_value);
-	}
-	if (js->mode == M_CAPTURE && n > cap_from) {
-		if (buf_append(&js->cap, chunk + cap_from, n - cap_from) != 0) {
-			js->error = ESRA_ETOOLARGE;
-			return esra_err_set(err, ESRA_ETOOLARGE, "a JSON value is over %zu bytes",
-			                    js->max_value);
-		}
-	}
+	    js->offset + n - js->cap_start > js->max_value)
+		js->cap_over = true; /* dropped bytes count too */
+	if (js->mode == M_CAPTURE && n > cap_from && gather(js, chunk, cap_from, n, err) != 0)
+		return js->error;
 	js->offset += n;
 	return ESRA_OK;
 }

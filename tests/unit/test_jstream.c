@@ -147,6 +147,32 @@ static void test_jstream_depth_and_size_caps(void **state)
 	buf_free(&c.out);
 }
 
+/* A value over the cap with a malformed byte inside: the malformed byte is the error, whole
+ * or in pieces (found by fuzz_jstream: in pieces the cap used to fail first). */
+static void test_jstream_error_inside_a_long_value_does_not_depend_on_the_cut(void **state)
+{
+	const char *doc = "[{\"k\":\"0123456789abcdef\" x}]";
+	struct collect c = {0};
+	struct esra_err err;
+
+	(void)state;
+	buf_init(&c.out, 0);
+	for (size_t piece = 1; piece <= strlen(doc); piece++) {
+		struct jstream *js = jstream_new(want_elems, on_value, &c, 10, 8);
+		size_t len = strlen(doc);
+		int rc = ESRA_OK;
+		assert_non_null(js);
+		for (size_t off = 0; off < len && rc == 0; off += piece)
+			rc = jstream_feed(js, doc + off, len - off < piece ? len - off : piece,
+			                  &err);
+		if (rc != ESRA_EPARSE ||
+		    strstr(err.msg, "at byte 25: expected ',' or a closing bracket") == NULL)
+			fail_msg("pieces of %zu: %d %s", piece, rc, err.msg);
+		jstream_free(js);
+	}
+	buf_free(&c.out);
+}
+
 static void test_jstream_callback_error_stops_stream(void **state)
 {
 	struct collect c = {0};
@@ -221,6 +247,7 @@ int main(void)
 	    cmocka_unit_test(test_jstream_object_paths_choose_members),
 	    cmocka_unit_test(test_jstream_malformed_documents_are_errors),
 	    cmocka_unit_test(test_jstream_depth_and_size_caps),
+	    cmocka_unit_test(test_jstream_error_inside_a_long_value_does_not_depend_on_the_cut),
 	    cmocka_unit_test(test_jstream_callback_error_stops_stream),
 	    cmocka_unit_test(test_jstream_dropped_members_are_null_for_every_piece_size),
 	};
