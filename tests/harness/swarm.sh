@@ -264,13 +264,27 @@ wait_until() { # SECS DESC CMD...
     sleep 0.3
   done
 }
+retry_until() { # SECS DESC "COMMAND" CMD...: runs COMMAND, then every 5 s until CMD holds
+  local limit=$1 desc=$2 what=$3 t0=$SECONDS last=-10
+  shift 3
+  until "$@"; do
+    [ $((SECONDS - t0)) -lt "$limit" ] || die "timed out after ${limit}s: $desc (last: $what: $(cat "$dir/retry.err" 2>/dev/null))"
+    if [ $((SECONDS - last)) -ge 5 ]; then
+      eval "$what" >/dev/null 2>"$dir/retry.err" || true
+      last=$SECONDS
+    fi
+    sleep 0.3
+  done
+  rm -f "$dir/retry.err"
+}
 do_promote() {
   local n=$1 o=$((3 - $1)) id
   need_up
   is_manager "$o" || die "node$o is not a manager: it cannot promote node$n"
   id=$(node_id "$n")
-  dk "$o" node promote "$id" >/dev/null
-  wait_until 60 "node$n becomes a manager" is_manager "$n"
+  # right after a leadership change the raft store may refuse an update (DeadlineExceeded,
+  # "update out of sequence"): ask again until it holds
+  retry_until 60 "node$n becomes a manager" "dk $o node promote $id" is_manager "$n"
   say "node$n is a manager"
 }
 do_demote() {
@@ -278,8 +292,7 @@ do_demote() {
   need_up
   is_manager "$o" || die "node$o is not a manager: demoting node$n would leave none"
   id=$(node_id "$n")
-  dk "$o" node demote "$id" >/dev/null
-  wait_until 60 "node$n is no longer a manager" eval '! is_manager '"$n"
+  retry_until 60 "node$n is no longer a manager" "dk $o node demote $id" eval '! is_manager '"$n"
   wait_until 60 "node$o is the leader" is_leader "$o"
   wait_until 60 "node$n is Ready again" eval '[ "$(dk '"$o"' node inspect -f "{{.Status.State}}" '"$id"' 2>/dev/null)" = ready ]'
   say "node$n is a worker; node$o leads"

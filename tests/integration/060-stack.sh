@@ -6,7 +6,8 @@
 # secret. Eureka (the emulator) runs in a container named eureka on gbsnet, so the shipped
 # eureka.urls is right as it is. Asserts: one esra per node, healthy by its own healthcheck
 # (`esra health`), as user 10001 with no capability on a read-only root; both serve /metrics
-# (promtool accepts it) and /status; both report the incident; only the leader acts and only
+# (promtool accepts it, and --format prometheus) and /status; both report the incident;
+# `esra check --cluster` on the manager lists both nodes; only the leader acts and only
 # its audit log (on the volume) holds actions; the Docker API sees only GETs from esra
 # (dockerd's debug log); after the leadership moves (promote node2, demote node1) only the
 # new leader acts.
@@ -82,10 +83,35 @@ for n in node1 node2; do
   get $n /metrics >"$IT_TMP/metrics.$n"
   assert_contains "$(cat "$IT_TMP/metrics.$n")" 'esra_findings{kind="poisoned_name",severity="critical"} 1' "$n: /metrics counts it"
   promtool check metrics <"$IT_TMP/metrics.$n" >"$IT_TMP/promtool.$n" 2>&1 || { cat "$IT_TMP/promtool.$n" >&2; fail "$n: promtool check metrics"; }
-  pass "$n: promtool check metrics accepts /metrics"
+  assert_eq "" "$(cat "$IT_TMP/promtool.$n")" "$n: promtool check metrics accepts /metrics (no lint)"
 done
 assert_contains "$(cat "$IT_TMP/metrics.node1")" 'esra_is_leader 1' "node1 leads"
 assert_contains "$(cat "$IT_TMP/metrics.node2")" 'esra_is_leader 0' "node2 does not"
+
+# ---- from the manager's host (seated in container eureka's network, node1's socket):
+# `esra check --cluster` lists both nodes of the stack's service; --format prometheus of the
+# same scene passes promtool
+esra_conf "$IT_TMP/host.conf" node1
+host_run() { # ARGS...
+  set +e
+  in_container eureka "$ESRA" "$@" -c "$IT_TMP/host.conf" >"$IT_TMP/host.out" 2>"$IT_TMP/host.err"
+  ESRA_RC=$?
+  set -e
+  ESRA_OUT=$(cat "$IT_TMP/host.out")
+  log "esra $* (host, eureka's network) -> exit $ESRA_RC"
+}
+both_answer() { host_run check --cluster; case "$ESRA_OUT" in *"2 nodes, 2 answered"*) ;; *) return 1 ;; esac; }
+wait_for "check --cluster: both nodes answer" 30 both_answer
+assert_eq 2 "$ESRA_RC" "check --cluster on the manager: exit 2 (the poisoned name)"
+assert_contains "$ESRA_OUT" "cluster esra_esra: 2 nodes, 2 answered" "check --cluster lists the stack's two nodes"
+assert_contains "$ESRA_OUT" "gbs-cms is poisoned on node1, node2" "and where gbs-cms is poisoned"
+host_run check --cluster --format json
+assert_eq "node1 node2" "$(json_get "$ESRA_OUT" 'j.cluster.nodes.filter(n => n.answered).map(n => n.hostname).sort().join(" ")')"   "check --cluster --format json: node1 and node2 answered"
+host_run check --format prometheus
+assert_eq 2 "$ESRA_RC" "check --format prometheus: exit 2"
+assert_contains "$ESRA_OUT" 'esra_findings{kind="poisoned_name",severity="critical"} 1' "--format prometheus: the poisoned name"
+promtool check metrics <"$IT_TMP/host.out" >"$IT_TMP/promtool.host" 2>&1 || { cat "$IT_TMP/promtool.host" >&2; fail "promtool check metrics on --format prometheus"; }
+assert_eq "" "$(cat "$IT_TMP/promtool.host")" "promtool check metrics accepts --format prometheus (no lint)"
 
 # ---- only the leader acts; only its audit log holds actions
 audit_file() { echo "$SWARM_DIR/$1/data/volumes/esra_esra-audit/_data/audit.jsonl"; }
