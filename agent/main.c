@@ -1,6 +1,7 @@
 /* main.c: the esra executable: parses argv, loads the config, runs a command from the
  * library and prints its report. The only place that knows about argv, output streams and
  * exit codes (0 ok, 1 warning, 2 critical, 3 unknown: the monitoring-plugins convention). */
+#include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -13,6 +14,7 @@
 #include "buf.h"
 #include "cfg.h"
 #include "cycle.h"
+#include "explain.h"
 #include "http.h"
 #include "log.h"
 #include "report.h"
@@ -31,6 +33,7 @@ static const char usage_main[] =
     "  check      one check cycle, report, exit (cron, CI, monitoring plugins)\n"
     "  watch      check forever; serve /metrics, /healthz and /status\n"
     "  preflight  before a release: is each NAME safe to deploy?\n"
+    "  explain    what esra knows about an ADDRESS or a NAME: owners now and before\n"
     "  config     check | show the configuration\n"
     "  health     ask the local esra watch's /healthz: exit 0 healthy, 1 not\n"
     "  version    print the version\n"
@@ -60,6 +63,20 @@ static const char usage_preflight[] =
     "\n"
     "  -c, --config FILE   configuration (default " DEFAULT_CONFIG " if it exists)\n"
     "  -f, --format FMT    text (default) or json\n"
+    "  -h, --help          this help\n";
+
+static const char usage_explain[] =
+    "usage: esra explain [-c FILE] [--format text|json] [--cluster] ADDRESS|NAME...\n"
+    "\n"
+    "Everything esra knows about an address or a name: who holds it now, who held it\n"
+    "before (Docker's task history and esra's memory, with times and the source of each\n"
+    "fact), which names resolve to it, which Eureka instances use it, which findings name\n"
+    "it. Never acts and writes nothing. Exit 0 when every subject is clean, 2 when one is\n"
+    "part of a finding, 3 when a source failed.\n"
+    "\n"
+    "  -c, --config FILE   configuration (default " DEFAULT_CONFIG " if it exists)\n"
+    "  -f, --format FMT    text (default) or json\n"
+    "      --cluster       on a manager: also read every node's esra of the global service\n"
     "  -h, --help          this help\n";
 
 static const char usage_config[] =
@@ -354,6 +371,197 @@ static int cmd_preflight(int argc, char **argv)
 	return code;
 }
 
+struct explain_run {
+	const char *const *subjects;
+	size_t n;
+	struct buf *text;
+	cJSON *json;
+	bool in_finding;
+};
+
+static int explain_inspect(void *ud, const struct cycle_look *look, struct report *rep)
+{
+	struct explain_run *x = ud;
+
+	for (size_t i = 0; i < x->n; i++) {
+		bool hit = false;
+		int rc;
+		if (x->text != NULL && i > 0 && buf_puts(x->text, "\n") != 0)
+			return ESRA_ENOMEM;
+		if ((rc = explain_subject(look, rep, x->subjects[i], x->text, x->json, &hit)) != 0)
+			return rc;
+		x->in_finding |= hit;
+	}
+	return ESRA_OK;
+}
+
+/* The sources' state first: a subject judged on a partial view says so. */
+static int explain_sources(const struct report *rep, struct buf *t, cJSON *j)
+{
+	const struct {
+		const char *name;
+		const struct report_source *s;
+	} src[] = {{"eureka", &rep->eureka}, {"docker", &rep->docker}, {"dns", &rep->dns}};
+	cJSON *o = j != NULL ? cJSON_AddObjectToObject(j, "sources") : NULL;
+	int rc = 0;
+
+	for (size_t i = 0; i < 3 && rc == 0; i++) {
+		bool ok = src[i].s->attempted && src[i].s->ok;
+		cJSON *e = o != NULL ? cJSON_AddObjectToObject(o, src[i].name) : NULL;
+		if (e != NULL) {
+			cJSON_AddBoolToObject(e, "ok", ok);
+			if (!ok)
+				cJSON_AddStringToObject(e, "error", src[i].s->error);
+		}
+		if (t != NULL && !ok)
+			rc = buf_printf(t, "%s: FAILED: %s\n", src[i].name, src[i].s->error);
+	}
+	for (size_t i = 0; i < rep->n_warnings && rc == 0 && t != NULL; i++)
+		rc = buf_printf(t, "warning: %s\n", rep->warnings[i]);
+	return rc;
+}
+
+static int cmd_explain(int argc, char **argv)
+{
+	static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
+	                                     {"format", required_argument, NULL, 'f'},
+	                                     {"cluster", no_argument, NULL, 'C'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {NULL, 0, NULL, 0}};
+	const char *path = NULL, *format = "text";
+	const char **extra = NULL;
+	struct explain_run x;
+	struct cycle_opts co;
+	struct esra_config cfg;
+	struct esra_err err;
+	struct cycle *cyc = NULL;
+	struct report rep;
+	struct buf text, out;
+	cJSON *doc = NULL;
+	bool cluster = false, rep_ok = false;
+	int ch, code = EXIT_UNKNOWN;
+	size_t n;
+
+	while ((ch = getopt_long(argc, argv, "c:f:h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			path = optarg;
+			break;
+		case 'f':
+			format = optarg;
+			break;
+		case 'C':
+			cluster = true;
+			break;
+		case 'h':
+			fputs(usage_explain, stdout);
+			return 0;
+		default:
+			fputs(usage_explain, stderr);
+			return EXIT_UNKNOWN;
+		}
+	}
+	if (optind == argc || !format_ok(format, false)) {
+		fprintf(stderr, "esra explain: %s\n%s",
+		        optind == argc ? "no ADDRESS or NAME given" : "bad --format",
+		        usage_explain);
+		return EXIT_UNKNOWN;
+	}
+	n = (size_t)(argc - optind);
+	for (int i = optind; i < argc; i++)
+		if (argv[i][0] == '\0' || strlen(argv[i]) > 200) {
+			fprintf(stderr, "esra explain: bad subject \"%s\"\n", argv[i]);
+			return EXIT_UNKNOWN;
+		}
+	path = agent_config_path(path);
+	if (agent_load_config(path, &cfg, false, &err) != ESRA_OK)
+		return report_failure("explain", "config", err.msg, format, NULL);
+	agent_setup_logging(&cfg);
+	buf_init(&text, 0);
+	buf_init(&out, 0);
+	memset(&x, 0, sizeof(x));
+	memset(&co, 0, sizeof(co));
+	/* a name is asked of DNS as itself and as tasks.NAME */
+	if ((extra = calloc(2 * n + 1, sizeof(*extra))) == NULL)
+		goto done;
+	co.n_extra = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *s = argv[optind + (int)i];
+		char *t;
+		ip4_t ip;
+		int prefix;
+		if (ip4_parse(s, strlen(s), &ip, &prefix) == ESRA_OK)
+			continue;
+		extra[co.n_extra++] = s;
+		if ((t = malloc(strlen(s) + 7)) == NULL)
+			goto done;
+		sprintf(t, "tasks.%s", s);
+		extra[co.n_extra++] = t;
+	}
+	co.extra_names = extra;
+	co.read_only = true;
+	co.inspect = explain_inspect;
+	co.inspect_ud = &x;
+	if (cluster) {
+		co.cluster = CYCLE_CLUSTER_CHECK;
+		co.cluster_port = agent_listen_port(cfg.watch.listen);
+		if (co.cluster_port == 0)
+			co.cluster_port = 9477;
+	}
+	x.subjects = (const char *const *)argv + optind;
+	x.n = n;
+	if (strcmp(format, "json") == 0) {
+		if ((doc = cJSON_CreateObject()) == NULL ||
+		    (x.json = cJSON_AddArrayToObject(doc, "subjects")) == NULL)
+			goto done;
+	} else {
+		x.text = &text;
+	}
+	if ((cyc = cycle_new(&cfg, &err)) == NULL) {
+		log_error("%s", err.msg);
+		goto done;
+	}
+	if (report_init(&rep, "explain") != 0)
+		goto done;
+	rep_ok = true;
+	if (cycle_check(cyc, &co, &rep, &err) != ESRA_OK) {
+		log_error("explain failed: %s", err.msg);
+		goto done;
+	}
+	if (!rep.eureka.ok || !rep.docker.ok || !rep.dns.ok)
+		code = EXIT_UNKNOWN;
+	else
+		code = x.in_finding ? 2 : 0;
+	if (doc != NULL) {
+		char *s;
+		if (explain_sources(&rep, NULL, doc) != 0 ||
+		    (s = cJSON_PrintUnformatted(doc)) == NULL) {
+			code = EXIT_UNKNOWN;
+			goto done;
+		}
+		if (buf_puts(&out, s) != 0 || buf_puts(&out, "\n") != 0)
+			code = EXIT_UNKNOWN;
+		free(s);
+	} else if (explain_sources(&rep, &out, NULL) != 0 ||
+	           (text.len > 0 && buf_append(&out, text.data, text.len) != 0)) {
+		code = EXIT_UNKNOWN;
+	}
+	if (agent_write_output(NULL, &out) != 0)
+		code = EXIT_UNKNOWN;
+done:
+	if (rep_ok)
+		report_free(&rep);
+	cycle_free(cyc);
+	cJSON_Delete(doc);
+	for (size_t i = 1; extra != NULL && i < co.n_extra; i += 2)
+		free((char *)extra[i]);
+	free(extra);
+	buf_free(&text);
+	buf_free(&out);
+	cfg_free(&cfg);
+	return code;
+}
+
 static int cmd_config(int argc, char **argv)
 {
 	static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
@@ -428,6 +636,8 @@ int main(int argc, char **argv)
 		code = cmd_check(argc - 1, argv + 1);
 	else if (strcmp(cmd, "preflight") == 0)
 		code = cmd_preflight(argc - 1, argv + 1);
+	else if (strcmp(cmd, "explain") == 0)
+		code = cmd_explain(argc - 1, argv + 1);
 	else if (strcmp(cmd, "watch") == 0)
 		code = agent_watch(argc - 1, argv + 1);
 	else if (strcmp(cmd, "config") == 0)

@@ -75,6 +75,7 @@ static const struct key keys[] = {
     {"watch.listen", K_STR, OFF(watch.listen), "127.0.0.1:9477", 0, 0, 0, NULL},
     {"cluster.service", K_STR, OFF(cluster.service), "", 0, 0, 0, NULL},
     {"cluster.timeout_ms", K_INT, OFF(cluster.timeout_ms), NULL, 2000, 1, 60000, NULL},
+    {"state.dir", K_STR, OFF(state.dir), "/var/lib/esra", 0, 0, 0, NULL},
     {"log.level", K_ENUM, OFF(log.level), "info", 0, 0, 0, log_level_names},
     {"log.format", K_ENUM, OFF(log.format), "text", 0, 0, 0, log_formats},
 };

@@ -75,6 +75,9 @@ struct esra_config {
 		long timeout_ms;
 	} cluster;
 	struct {
+		char *dir; /* esra's memory (state.c); "" = none */
+	} state;
+	struct {
 		char *level;
 		int format; /* enum cfg_log_format */
 	} log;

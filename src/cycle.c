@@ -13,6 +13,7 @@
 #include "docker.h"
 #include "eureka.h"
 #include "dns.h"
+#include "history.h"
 #include "hmap.h"
 #include "limits.h"
 #include "log.h"
@@ -32,6 +33,9 @@ struct cycle {
 	/* watch: how many consecutive cycles each finding key has been seen */
 	struct hmap *seen;
 	struct pool *seen_pool;
+	/* esra's memory (state.dir): loaded at the first cycle Docker answers */
+	struct state *mem;
+	bool mem_save; /* state.dir exists: save after each cycle */
 };
 
 /* The views one cycle gathers; freed at its end. */
@@ -46,7 +50,8 @@ struct views {
 	char peers_error[256];
 	struct dns_view *dns;
 	struct recon *rc;
-	char seat[64]; /* netns path asked from, "" = own */
+	struct history *hist; /* the findings' addresses: who held them (memory()) */
+	char seat[64];        /* netns path asked from, "" = own */
 	bool seat_failed;
 	char seat_error[256];
 };
@@ -57,6 +62,7 @@ static void views_free(struct views *v)
 		if (p != v->peer)
 			model_reg_free(v->peers[p]);
 	free(v->peers);
+	history_free(v->hist);
 	recon_free(v->rc);
 	model_dns_free(v->dns);
 	if (!v->reg_kept)
@@ -123,6 +129,7 @@ void cycle_free(struct cycle *c)
 	model_reg_free(c->kept);
 	hmap_free(c->seen);
 	pool_free(c->seen_pool);
+	state_free(c->mem);
 	free(c);
 }
 
@@ -1027,6 +1034,79 @@ static int act(struct cycle *c, struct views *v, const struct cycle_opts *o, str
 	return rc;
 }
 
+/* Owners are remembered for 30 days, a finding for an hour after it was last seen (one
+ * that comes back later is a new one). */
+#define MEM_KEEP_OWNER_MS   (30LL * 86400 * 1000)
+#define MEM_KEEP_FINDING_MS (3600LL * 1000)
+
+/* Load esra's memory once, when Docker has said which node this is. A state.dir that does
+ * not exist keeps the memory in this process only. */
+static int memory_open(struct cycle *c, struct views *v, struct report *rep)
+{
+	const char *dir = c->cfg->state.dir;
+	char warn[512];
+	int rc;
+
+	if (c->mem != NULL || v->sw == NULL)
+		return ESRA_OK;
+	if ((c->mem = state_new(v->sw->self.id)) == NULL)
+		return ESRA_ENOMEM;
+	if (dir == NULL || dir[0] == '\0')
+		return ESRA_OK;
+	if (access(dir, F_OK) != 0) {
+		log_debug("state: %s does not exist: memory is kept in this process only", dir);
+		return ESRA_OK;
+	}
+	c->mem_save = true;
+	if ((rc = state_load(c->mem, dir, warn, sizeof(warn))) != ESRA_OK)
+		return rc;
+	if (warn[0] != '\0') {
+		log_warnx("%s", warn);
+		return report_add_warning(rep, "%s", warn);
+	}
+	log_debug("state: %zu owners, %zu findings from %s/%s", state_n_owners(c->mem),
+	          state_n_findings(c->mem), dir, STATE_FILE);
+	return ESRA_OK;
+}
+
+/* What esra knows of the findings' addresses (Docker's history and its own memory), when
+ * each finding was first seen, and the memory updated and saved. A memory that cannot be
+ * saved is a warning: it never changes what is judged or done. */
+static int memory(struct cycle *c, struct views *v, struct report *rep, bool save,
+                  struct esra_err *err)
+{
+	int64_t now = rep->generated_ms;
+	struct esra_err e;
+	int rc;
+
+	if ((rc = memory_open(c, v, rep)) != ESRA_OK)
+		return rc;
+	if ((v->hist = history_new(v->sw, c->mem, err)) == NULL)
+		return err->code;
+	if ((rc = history_annotate(v->hist, &rep->findings)) != ESRA_OK || c->mem == NULL)
+		return rc;
+	if ((rc = history_remember(v->sw, c->mem, now)) != ESRA_OK)
+		return rc;
+	for (size_t i = 0; i < rep->findings.n; i++) {
+		struct finding *f = &rep->findings.v[i];
+		if (f->key != NULL && f->kind != FK_SOURCE_ERROR &&
+		    (rc = state_note_finding(c->mem, f->key, now, &f->first_seen_ms)) != ESRA_OK)
+			return rc;
+	}
+	if ((rc = state_prune(c->mem, now, MEM_KEEP_OWNER_MS, MEM_KEEP_FINDING_MS)) != ESRA_OK)
+		return rc;
+	if (!c->mem_save || !save)
+		return ESRA_OK;
+	esra_err_clear(&e);
+	if (state_save(c->mem, c->cfg->state.dir, now, &e) != ESRA_OK) {
+		if (e.code == ESRA_ENOMEM)
+			return ESRA_ENOMEM;
+		log_warnx("%s", e.msg);
+		return report_add_warning(rep, "%s (the memory is kept in this process)", e.msg);
+	}
+	return ESRA_OK;
+}
+
 static int build_recon(struct cycle *c, struct views *v, struct report *rep, struct esra_err *err)
 {
 	struct recon_input in;
@@ -1040,6 +1120,24 @@ static int build_recon(struct cycle *c, struct views *v, struct report *rep, str
 	in.now_ms = rep->generated_ms;
 	v->rc = recon_new(&in, err);
 	return v->rc != NULL ? ESRA_OK : err->code;
+}
+
+/* The names asked besides the judged ones (esra explain), each once. */
+static int add_extra(const char ***names, size_t *n, const struct cycle_opts *o)
+{
+	const char **v = realloc(*names, (*n + o->n_extra + 1) * sizeof(*v));
+
+	if (v == NULL)
+		return ESRA_ENOMEM;
+	*names = v;
+	for (size_t i = 0; i < o->n_extra; i++) {
+		bool dup = false;
+		for (size_t k = 0; k < *n && !dup; k++)
+			dup = esra_strcasecmp(v[k], o->extra_names[i]) == 0;
+		if (!dup)
+			v[(*n)++] = o->extra_names[i];
+	}
+	return ESRA_OK;
 }
 
 int cycle_check(struct cycle *c, const struct cycle_opts *o, struct report *rep,
@@ -1065,6 +1163,8 @@ int cycle_check(struct cycle *c, const struct cycle_opts *o, struct report *rep,
 		goto out;
 	tr = esra_mono_ms() - tr;
 	if ((rc = recon_dns_names(v.rc, &names, &n, err)) != ESRA_OK)
+		goto out;
+	if (o != NULL && o->n_extra > 0 && (rc = add_extra(&names, &n, o)) != ESRA_OK)
 		goto out;
 	rc = n > 0 ? gather_dns(c, &v, names, n, &dr, &er, rep) : ESRA_OK;
 	reader_free(&dr);
@@ -1100,11 +1200,19 @@ int cycle_check(struct cycle *c, const struct cycle_opts *o, struct report *rep,
 		goto out;
 	if (o != NULL)
 		recon_filter_services(v.rc, &rep->findings, o->services, o->n_services);
+	if ((rc = memory(c, &v, rep, o == NULL || !o->read_only, err)) != ESRA_OK)
+		goto out;
 	if (o != NULL && o->watch && (rc = count_seen(c, rep)) != ESRA_OK)
 		goto out;
+	if (o != NULL && o->inspect != NULL) {
+		struct cycle_look look = {v.sw, v.reg, v.dns, v.hist};
+		if ((rc = o->inspect(o->inspect_ud, &look, rep)) != ESRA_OK)
+			goto out;
+	}
 	if (stopped(c))
 		goto stop;
-	rc = act(c, &v, o, rep, err);
+	if (o == NULL || !o->read_only)
+		rc = act(c, &v, o, rep, err);
 	goto out;
 stop:
 	rc = ESRA_ESTOPPED;
@@ -1182,6 +1290,17 @@ int cycle_preflight(struct cycle *c, const char *const *names, size_t n, struct 
 		goto out;
 	if ((rc = finding_list_texts(&rep->findings)) != ESRA_OK)
 		goto out;
+	{
+		struct history *h = history_new(v.sw, c->mem, err);
+		if (h == NULL) {
+			rc = err->code;
+			goto out;
+		}
+		rc = history_annotate(h, &rep->findings);
+		history_free(h);
+		if (rc != ESRA_OK)
+			goto out;
+	}
 	/* each name's proposal: the last finding about it that has one; same_next chains the
 	 * copies of a name given twice */
 	asked = hmap_new(n + 1, false);

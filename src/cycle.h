@@ -10,9 +10,21 @@
 
 #include "cfg.h"
 #include "common.h"
+#include "history.h"
+#include "model.h"
 #include "report.h"
 
 struct cycle;
+
+/* What a cycle gathered, for a caller that looks before the views are freed (esra
+ * explain). Every pointer is borrowed and valid only during the inspect call; any may be
+ * NULL (that source failed). */
+struct cycle_look {
+	const struct sw_view *sw;
+	const struct eu_registry *reg;
+	const struct dns_view *dns;
+	const struct history *hist;
+};
 
 struct cycle_opts {
 	bool apply;                  /* --apply: act even in policy.mode "report" */
@@ -25,6 +37,14 @@ struct cycle_opts {
 	 * node's esra task. cluster_port: where the peers serve /status. */
 	enum { CYCLE_CLUSTER_OFF = 0, CYCLE_CLUSTER_WATCH, CYCLE_CLUSTER_CHECK } cluster;
 	int cluster_port;
+	/* esra explain: names asked of DNS besides the judged ones; read_only: nothing is
+	 * written (no action, no state file); inspect is called once the findings are judged,
+	 * before the views are freed (a non-zero return ends the cycle with that code). */
+	const char *const *extra_names;
+	size_t n_extra;
+	bool read_only;
+	int (*inspect)(void *ud, const struct cycle_look *look, struct report *rep);
+	void *inspect_ud;
 };
 
 /* stop: NULL, or a flag a signal handler sets (watch's SIGTERM): once non-zero, the cycle's

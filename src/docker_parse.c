@@ -500,6 +500,7 @@ static void parse_task(struct ectx *c, const cJSON *o, struct sw_view *v)
 {
 	struct sw_task *t;
 	const char *s;
+	int64_t ec;
 
 	if (!cJSON_IsObject(o)) {
 		efail(c, ESRA_EPARSE, "not a JSON object");
@@ -526,6 +527,8 @@ static void parse_task(struct ectx *c, const cJSON *o, struct sw_view *v)
 		t->message = copy_str(c, "Status.Err", s);
 	else
 		t->message = str_at(c, o, "Status.Message", false);
+	ec = int_at(c, o, "Status.ContainerStatus.ExitCode", -1);
+	t->exit_code = ec >= -2147483647 && ec <= 2147483647 ? (int)ec : -1;
 	parse_task_addrs(c, o, t);
 }
 

@@ -433,6 +433,18 @@ int finding_list_adopt(struct finding_list *l)
 			ok = adopt_str(p, &f->evidence[k]);
 		for (size_t k = 0; ok && k < f->n_nodes; k++)
 			ok = adopt_str(p, &f->nodes[k]);
+		ok = ok && adopt_mem(p, &f->history, f->n_history * sizeof(*f->history));
+		for (size_t k = 0; ok && k < f->n_history; k++) {
+			struct addr_history *h = &f->history[k];
+			ok = adopt_mem(p, &h->owners, h->n * sizeof(*h->owners));
+			for (size_t j = 0; ok && j < h->n; j++) {
+				struct addr_owner *o = &h->owners[j];
+				ok = adopt_str(p, &o->kind) && adopt_str(p, &o->name) &&
+				     adopt_str(p, &o->id) && adopt_str(p, &o->service) &&
+				     adopt_str(p, &o->node) && adopt_str(p, &o->state) &&
+				     adopt_str(p, &o->message) && adopt_str(p, &o->source);
+			}
+		}
 		if (!ok)
 			return ESRA_ENOMEM;
 	}

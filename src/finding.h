@@ -105,6 +105,28 @@ struct stale_ip {
 	long backends;     /* live tasks behind it (service VIP), -1 unknown */
 };
 
+/* A past or present holder of an address, as history.c found it. */
+struct addr_owner {
+	const char *kind;          /* "task" | "service_vip" | "container" */
+	const char *name;          /* task "gbs-cms.2", service or container name */
+	const char *id;            /* task, service or container id, NULL unknown */
+	const char *service;       /* NULL for a plain container */
+	const char *node;          /* hostname of the node it lived on, NULL unknown */
+	const char *state;         /* "running", "shutdown", "failed", ...; NULL unknown */
+	const char *message;       /* the task's last status message or error, NULL none */
+	int exit_code;             /* the task's container exit code, -1 unknown */
+	int64_t from_ms, until_ms; /* 0 unknown; until_ms 0 with live: holds it now */
+	bool live;                 /* holds the address now */
+	const char *source;        /* "docker" | "events" | "state" */
+};
+
+/* What esra knows of one address's holders, newest first. */
+struct addr_history {
+	ip4_t ip;
+	struct addr_owner *owners;
+	size_t n;
+};
+
 struct finding {
 	enum fkind kind;
 	enum severity severity;
@@ -136,6 +158,9 @@ struct finding {
 	const char *remedy;    /* what to do (made by finding_render) */
 	const char **evidence; /* supporting facts, one per line */
 	size_t n_evidence;
+	int64_t first_seen_ms;        /* when esra first saw this finding open, 0 unknown */
+	struct addr_history *history; /* past holders of the addresses it names (history.c) */
+	size_t n_history;
 };
 
 /* What became of one planned action on a finding (act.c decides, report.c renders). */

@@ -405,6 +405,7 @@ struct sw_task *model_sw_add_task(struct sw_view *v)
 		return NULL;
 	v->n_tasks++;
 	t->service = MODEL_NONE;
+	t->exit_code = -1;
 	return t;
 }
 

@@ -154,7 +154,8 @@ struct sw_task {
 	int64_t created_ms, updated_ms, status_ms; /* status_ms = Status.Timestamp */
 	const char *container_id;                  /* NULL if none */
 	const char *message;                       /* Status.Err, else Status.Message */
-	struct sw_addr *addrs;                     /* NetworksAttachments[].Addresses[] */
+	int exit_code;         /* Status.ContainerStatus.ExitCode, -1 if absent */
+	struct sw_addr *addrs; /* NetworksAttachments[].Addresses[] */
 	size_t n_addrs;
 };
 

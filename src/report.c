@@ -358,6 +358,22 @@ static int cluster_text(const struct cluster *c, struct buf *b)
 	return rc;
 }
 
+void report_age(int64_t ms, char *out, size_t outsz)
+{
+	int64_t s = ms / 1000;
+
+	if (s < 60)
+		snprintf(out, outsz, "%llds", (long long)s);
+	else if (s < 3600)
+		snprintf(out, outsz, "%lldm", (long long)(s / 60));
+	else if (s < 86400)
+		snprintf(out, outsz, "%lldh %lldm", (long long)(s / 3600),
+		         (long long)(s % 3600 / 60));
+	else
+		snprintf(out, outsz, "%lldd %lldh", (long long)(s / 86400),
+		         (long long)(s % 86400 / 3600));
+}
+
 int report_text(const struct report *r, struct buf *b)
 {
 	char ts[ESRA_TIME_MAX], tmp[1024];
@@ -411,6 +427,12 @@ int report_text(const struct report *r, struct buf *b)
 		         finding_kind(f->kind)->name);
 		if (rc == 0 && finding_subject(f, sb, sizeof(sb)) != NULL)
 			snprintf(head + strlen(head), sizeof(head) - strlen(head), " %s", sb);
+		if (rc == 0 && f->first_seen_ms > 0 && f->first_seen_ms < r->generated_ms) {
+			char age[32];
+			report_age(r->generated_ms - f->first_seen_ms, age, sizeof(age));
+			snprintf(head + strlen(head), sizeof(head) - strlen(head), " (since %s)",
+			         age);
+		}
 		if (rc == 0)
 			rc = wrap(b, head, 2, "");
 		if (rc == 0 && f->message)
@@ -465,6 +487,28 @@ static void add_time(cJSON *o, const char *k, int64_t ms)
 		cJSON_AddStringToObject(o, k, esra_format_time(ms, false, ts, sizeof(ts)));
 	else
 		cJSON_AddNullToObject(o, k);
+}
+
+cJSON *report_owner_json(const struct addr_owner *w)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	if (o == NULL)
+		return NULL;
+	add_str(o, "kind", w->kind);
+	add_str(o, "name", w->name);
+	add_str(o, "id", w->id);
+	add_str(o, "service", w->service);
+	add_str(o, "node", w->node);
+	add_str(o, "state", w->state);
+	add_str(o, "message", w->message);
+	if (w->exit_code >= 0)
+		cJSON_AddNumberToObject(o, "exit_code", w->exit_code);
+	add_time(o, "from", w->from_ms);
+	add_time(o, "until", w->live ? 0 : w->until_ms);
+	cJSON_AddBoolToObject(o, "holds_now", w->live);
+	add_str(o, "source", w->source);
+	return o;
 }
 
 static cJSON *finding_json(const struct finding *f)
@@ -556,6 +600,16 @@ static cJSON *finding_json(const struct finding *f)
 		for (size_t i = 0; a && i < f->n_evidence; i++)
 			cJSON_AddItemToArray(a, cJSON_CreateString(f->evidence[i]));
 		cJSON_AddItemToObject(o, "evidence", a);
+	}
+	add_time(o, "first_seen", f->first_seen_ms);
+	if (f->n_history > 0) {
+		cJSON *h = cJSON_AddObjectToObject(o, "history");
+		for (size_t i = 0; h != NULL && i < f->n_history; i++) {
+			cJSON *a = cJSON_AddArrayToObject(h, ip4_format(f->history[i].ip, b));
+			for (size_t k = 0; a != NULL && k < f->history[i].n; k++)
+				cJSON_AddItemToArray(a,
+				                     report_owner_json(&f->history[i].owners[k]));
+		}
 	}
 	add_str(o, "id", f->key);
 	return o;
@@ -753,6 +807,22 @@ void report_count_actions(const struct report *r, struct report_counters *c)
 		c->last_success_ms = r->generated_ms;
 }
 
+/* A Prometheus label value: backslash, double quote and newline escaped. */
+static int label_value(struct buf *b, const char *s)
+{
+	int rc = 0;
+
+	for (; *s != '\0' && rc == 0; s++) {
+		if (*s == '\\' || *s == '"')
+			rc = buf_printf(b, "\\%c", *s);
+		else if (*s == '\n')
+			rc = buf_puts(b, "\\n");
+		else
+			rc = buf_append(b, s, 1);
+	}
+	return rc;
+}
+
 int report_prometheus(const struct report *r, const struct report_counters *c, struct buf *b)
 {
 	static const char *const acts[3] = {"deregister", "flag", "other"};
@@ -776,6 +846,21 @@ int report_prometheus(const struct report *r, const struct report_counters *c, s
 			rc = buf_printf(b, "esra_findings{kind=\"%s\",severity=\"%s\"} %zu\n",
 			                ki->name, finding_severity_name(sevs[s]), n);
 		}
+	}
+	if (rc == 0)
+		rc = buf_puts(b, "# HELP esra_finding_first_seen_timestamp_seconds When esra first "
+		                 "saw each open finding (its memory, state.dir).\n"
+		                 "# TYPE esra_finding_first_seen_timestamp_seconds gauge\n");
+	for (size_t i = 0; i < r->findings.n && rc == 0; i++) {
+		const struct finding *f = &r->findings.v[i];
+		if (f->first_seen_ms <= 0 || f->key == NULL)
+			continue;
+		rc = buf_puts(b, "esra_finding_first_seen_timestamp_seconds{id=\"");
+		if (rc == 0)
+			rc = label_value(b, f->key);
+		if (rc == 0)
+			rc = buf_printf(b, "\",kind=\"%s\"} %lld\n", finding_kind(f->kind)->name,
+			                (long long)(f->first_seen_ms / 1000));
 	}
 	if (rc == 0)
 		rc = buf_puts(b, "# HELP esra_source_up Whether a source could be read in the last "

@@ -77,6 +77,12 @@ int report_set_answers(struct report *r, const struct dns_view *v) ESRA_WUR;
 /* Recompute status: worst of findings (critical > unknown > warning > ok). */
 void report_finish(struct report *r);
 
+/* "3d 4h", "2h 5m", "7m", "40s": how long ms is, for people. */
+void report_age(int64_t ms, char *out, size_t outsz);
+/* One address holder as JSON ({kind, name, id, service, node, state, message, exit_code,
+ * from, until, holds_now, source}); NULL on ENOMEM. The caller owns it. */
+struct cJSON *report_owner_json(const struct addr_owner *w);
+
 /* Render. Each appends to out. */
 int report_text(const struct report *r, struct buf *out) ESRA_WUR;
 int report_json(const struct report *r, struct buf *out) ESRA_WUR;

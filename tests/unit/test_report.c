@@ -262,6 +262,66 @@ static void test_report_prometheus_metrics(void **state)
 	report_free(&r);
 }
 
+/* A finding's age: "since 3d 4h" in text, first_seen and history in JSON, and a first-seen
+ * gauge per finding id (escaped as a label value) in Prometheus. */
+static void test_report_finding_age_and_history(void **state)
+{
+	struct report r;
+	struct report_counters c;
+	struct addr_owner o;
+	struct addr_history *h;
+	struct buf b;
+	cJSON *j, *f, *e;
+
+	(void)state;
+	incident_report(&r);
+	r.findings.v[0].first_seen_ms = r.generated_ms - (3 * 86400 + 4 * 3600 + 60) * 1000LL;
+	r.findings.v[1].key = "stale_instance:GBS-CMS/dead\"x";
+	r.findings.v[1].first_seen_ms = 1794000000000LL;
+	memset(&o, 0, sizeof(o));
+	o.kind = "task";
+	o.name = "gbs-cms.2";
+	o.service = "gbs-cms";
+	o.node = "node2";
+	o.state = "failed";
+	o.exit_code = 137;
+	o.until_ms = 1794990000000LL;
+	o.source = "docker";
+	h = pool_alloc(r.findings.pool, sizeof(*h));
+	h->ip = ip("10.0.1.200");
+	h->owners = &o;
+	h->n = 1;
+	r.findings.v[1].history = h;
+	r.findings.v[1].n_history = 1;
+	buf_init(&b, 0);
+	assert_int_equal(report_text(&r, &b), 0);
+	assert_non_null(strstr(b.data, "CRITICAL poisoned_name gbs-cms (since 3d 4h)\n"));
+	buf_reset(&b);
+	assert_int_equal(report_json(&r, &b), 0);
+	j = cJSON_Parse(b.data);
+	assert_non_null(j);
+	f = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "findings"), 1);
+	assert_string_equal(cJSON_GetObjectItem(f, "first_seen")->valuestring,
+	                    "2026-11-06T21:20:00Z");
+	e = cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetObjectItem(f, "history"), "10.0.1.200"),
+	                       0);
+	assert_non_null(e);
+	assert_string_equal(cJSON_GetObjectItem(e, "name")->valuestring, "gbs-cms.2");
+	assert_string_equal(cJSON_GetObjectItem(e, "state")->valuestring, "failed");
+	assert_string_equal(cJSON_GetObjectItem(e, "source")->valuestring, "docker");
+	assert_int_equal(cJSON_GetObjectItem(e, "exit_code")->valueint, 137);
+	assert_true(cJSON_IsFalse(cJSON_GetObjectItem(e, "holds_now")));
+	cJSON_Delete(j);
+	buf_reset(&b);
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(report_prometheus(&r, &c, &b), 0);
+	assert_non_null(strstr(b.data, "esra_finding_first_seen_timestamp_seconds{id=\"stale_"
+	                               "instance:GBS-CMS/dead\\\"x\",kind=\"stale_instance\"} "
+	                               "1794000000\n"));
+	buf_free(&b);
+	report_free(&r);
+}
+
 static void test_report_adopted_findings_outlive_their_views(void **state)
 {
 	struct report r;
@@ -321,6 +381,7 @@ int main(void)
 	    cmocka_unit_test(test_report_prometheus_metrics),
 	    cmocka_unit_test(test_report_warnings_in_every_format),
 	    cmocka_unit_test(test_report_adopted_findings_outlive_their_views),
+	    cmocka_unit_test(test_report_finding_age_and_history),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
