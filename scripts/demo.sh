@@ -5,8 +5,8 @@
 #     machine: service ghost holds the alias gbs-cms with no live task behind its VIP, Eureka
 #     (the project's emulator) holds live gbs-cms instances registered by the real
 #     eureka-js-client and one stale instance; runs `esra check` from the gateway container's
-#     seat (dns.netns = container:gateway), then `esra preflight gbs-cms gbs-cms-new`, prints
-#     both, and tears everything down (root needed: it runs its own dockerd instances in
+#     seat (dns.netns = container:gateway), then `esra preflight gbs-cms gbs-cms-new` and
+#     `esra explain` of the stale address, prints them, and tears everything down (root needed: it runs its own dockerd instances in
 #     their own network namespaces; the host's network is not touched);
 #   - (-c FILE) runs `esra check -c FILE` against your own swarm and Eureka.
 # Usage (as root): scripts/demo.sh [-c FILE]
@@ -59,6 +59,10 @@ echo "(exit $?)"
 echo
 echo "== esra preflight gbs-cms gbs-cms-new"
 "$ESRA" preflight -c "$IT_TMP/esra.conf" gbs-cms gbs-cms-new
+echo "(exit $?)"
+echo
+echo "== esra explain $GHOST_VIP (what is that address?)"
+"$ESRA" explain -c "$IT_TMP/esra.conf" "$GHOST_VIP"
 echo "(exit $?)"
 set -e
 echo
