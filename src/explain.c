@@ -319,7 +319,7 @@ static int explain_answer(const struct cycle_look *look, const struct report *re
 		rc = buf_printf(t, "  dns %s on %s: %s", name, self_name(rep),
 		                an != NULL ? model_dns_rc_name(an->rc) : "not asked");
 		for (size_t i = 0; an != NULL && i < an->n_ips && rc == 0; i++)
-			rc = buf_printf(t, "%s%s", i ? " " : " ", ip4_format(an->ips[i], ib));
+			rc = buf_printf(t, " %s", ip4_format(an->ips[i], ib));
 		if (rc == 0)
 			rc = buf_puts(t, "\n");
 	}

@@ -334,7 +334,7 @@ static int read_doc(struct state *st, const cJSON *doc, char *why, size_t whysz)
 {
 	const cJSON *ows, *fis, *e;
 	const char *s;
-	size_t i = 0;
+	size_t i = 0, k = 0;
 
 	if (!cJSON_IsObject(doc) || !get_str(doc, "format", &s) || strcmp(s, FORMAT) != 0) {
 		snprintf(why, whysz, "is not an esra state file");
@@ -386,7 +386,6 @@ static int read_doc(struct state *st, const cJSON *doc, char *why, size_t whysz)
 			return ESRA_ENOMEM;
 		i++;
 	}
-	i = 0;
 	cJSON_ArrayForEach(e, fis)
 	{
 		const char *id;
@@ -394,12 +393,12 @@ static int read_doc(struct state *st, const cJSON *doc, char *why, size_t whysz)
 		if (!cJSON_IsObject(e) || !get_str(e, "id", &id) || id[0] == '\0' ||
 		    strlen(id) > ESRA_MAX_STRING / 2 || !get_ms(e, "first", &first) ||
 		    !get_ms(e, "last", &last)) {
-			snprintf(why, whysz, "has a malformed finding entry (#%zu)", i);
+			snprintf(why, whysz, "has a malformed finding entry (#%zu)", k);
 			return ESRA_EPARSE;
 		}
 		if (add_finding(st, id, first, last) != ESRA_OK)
 			return ESRA_ENOMEM;
-		i++;
+		k++;
 	}
 	return ESRA_OK;
 }
