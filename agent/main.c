@@ -517,7 +517,7 @@ static int cmd_explain(int argc, char **argv)
 	} else {
 		x.text = &text;
 	}
-	if ((cyc = cycle_new(&cfg, &err)) == NULL) {
+	if ((cyc = cycle_new(&cfg, NULL, &err)) == NULL) {
 		log_error("%s", err.msg);
 		goto done;
 	}
