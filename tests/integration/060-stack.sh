@@ -7,9 +7,9 @@
 # eureka.urls is right as it is. Asserts: one esra per node, healthy by its own healthcheck
 # (`esra health`), as user 10001 with no capability on a read-only root; both serve /metrics
 # (promtool accepts it, and --format prometheus) and /status; both report the incident;
-# `esra check --cluster` on the manager lists both nodes; only the leader acts and only
-# its audit log (on the volume) holds actions; the Docker API sees only GETs from esra
-# (dockerd's debug log); after the leadership moves (promote node2, demote node1) only the
+# the leader's /status holds the cluster view of both nodes and `esra check --cluster` on the
+# manager lists both; only the leader acts and only its audit log (on the volume) holds
+# actions; the Docker API sees only GETs from esra (dockerd's debug log); after the leadership moves (promote node2, demote node1) only the
 # new leader acts.
 # shellcheck source=tests/integration/common.sh disable=SC2317
 source "$(dirname "$0")/common.sh"
@@ -112,6 +112,15 @@ assert_eq 2 "$ESRA_RC" "check --format prometheus: exit 2"
 assert_contains "$ESRA_OUT" 'esra_findings{kind="poisoned_name",severity="critical"} 1' "--format prometheus: the poisoned name"
 promtool check metrics <"$IT_TMP/host.out" >"$IT_TMP/promtool.host" 2>&1 || { cat "$IT_TMP/promtool.host" >&2; fail "promtool check metrics on --format prometheus"; }
 assert_eq "" "$(cat "$IT_TMP/promtool.host")" "promtool check metrics accepts --format prometheus (no lint)"
+
+# ---- the leader's /status holds the cluster view of both nodes
+in_view() {
+  json_get "$(get node1 /status)" \
+    'j.cluster ? j.cluster.nodes.filter(n => n.answered).map(n => n.hostname).sort().join(" ") : ""' | grep -qx "node1 node2"
+}
+wait_for "the leader's cluster view: node1 and node2 answered" 30 in_view
+assert_eq "node1 node2" "$(json_get "$(get node1 /status)" 'j.cluster.poisoned["gbs-cms"].slice().sort().join(" ")')" \
+  "the leader: gbs-cms poisoned on node1 and node2"
 
 # ---- only the leader acts; only its audit log holds actions
 audit_file() { echo "$SWARM_DIR/$1/data/volumes/esra_esra-audit/_data/audit.jsonl"; }
