@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # 061-cluster: the cluster view on the real two-node swarm. esra runs as a global service
-# (image esra:test, `esra watch` serving /status on 0.0.0.0:9477 on gbsnet, the node's docker
+# (image esra:test as user esra with no capability on a read-only root, as the stack runs it;
+# `esra watch` serving /status on 0.0.0.0:9477 on gbsnet, the node's docker
 # socket mounted) against the Eureka emulator, in the incident scene. The leader's /status holds
 # a `cluster` object listing node1 and node2, both answered, gbs-cms poisoned on both; `esra
 # check --cluster` on the manager's host lists both nodes. dockerd 20.10 cannot be made to hold
@@ -57,7 +58,9 @@ cluster = { timeout_ms = 2000; };
 log = { level = "debug"; };
 EOF
 dk node1 config create esra-cluster.conf "$IT_TMP/svc.conf" >/dev/null
+# as the stack file runs it: user esra with the group of the nodes' docker socket
 svc_create --name esra --mode global --network gbsnet \
+  --user "10001:$(getent group docker | cut -d: -f3)" --cap-drop ALL --read-only \
   --mount type=bind,src=/var/run/docker.sock,dst=/var/run/docker.sock \
   --config src=esra-cluster.conf,target=/etc/esra/esra.conf \
   --env 'ESRA_DNS_SERVER={{if eq .Node.Hostname "node2"}}127.0.0.1:5353{{end}}' \
