@@ -85,6 +85,12 @@ for n in node1 node2; do
   promtool check metrics <"$IT_TMP/metrics.$n" >"$IT_TMP/promtool.$n" 2>&1 || { cat "$IT_TMP/promtool.$n" >&2; fail "$n: promtool check metrics"; }
   assert_eq "" "$(cat "$IT_TMP/promtool.$n")" "$n: promtool check metrics accepts /metrics (no lint)"
 done
+# esra's memory on each node's esra-state volume (state.dir /var/lib/esra in the image)
+for n in node1 node2; do
+  state_file=$SWARM_DIR/$n/data/volumes/esra_esra-state/_data/state.json
+  wait_for "$n: esra keeps its memory on the esra-state volume" 30 test -s "$state_file"
+  assert_eq esra-state "$(json_get "$(cat "$state_file")" 'j.format')" "$n: the state file is esra's"
+done
 assert_contains "$(cat "$IT_TMP/metrics.node1")" 'esra_is_leader 1' "node1 leads"
 assert_contains "$(cat "$IT_TMP/metrics.node2")" 'esra_is_leader 0' "node2 does not"
 
