@@ -444,6 +444,8 @@ need_esra() {
 
 # esra_image_build: builds image esra:test (contrib/Dockerfile, FROM scratch, the binary and
 # the libraries ldd lists) from $ESRA on both nodes, for `docker service create` / stacks.
+# The image runs as user esra (uid 10001): a service that mounts the docker socket needs
+# `--group "$DOCKER_GID"` (the socket's group, exported here), as the stack file gives it.
 esra_image_build() {
   need_esra
   local n
@@ -453,5 +455,6 @@ esra_image_build() {
       "$IT_TMP/image-root" >/dev/null || fail "docker build of esra:test on $n failed"
   done
   ESRA_IMAGE=esra:test
-  export ESRA_IMAGE
+  DOCKER_GID=$(getent group docker | cut -d: -f3)
+  export ESRA_IMAGE DOCKER_GID
 }
