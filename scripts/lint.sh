@@ -5,7 +5,8 @@
 #   2. shellcheck finds nothing in any shell script of the repository (settings and the
 #      reasons for each disabled check in .shellcheckrc);
 #   3. cppcheck finds nothing in the C files (suppressions, each with its reason, in
-#      .cppcheck-suppressions; there are no inline ones).
+#      .cppcheck-suppressions; there are no inline ones);
+#   4. no file points outside the repository (the contract is README, doc/, man pages).
 # Usage: scripts/lint.sh        (exits non-zero on the first violation)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,3 +45,12 @@ cppcheck --enable=warning,style,performance,portability --library=posix --std=c1
   -D_GNU_SOURCE -DESRA_TESTING -DESRA_VERSION='"lint"' -DFUZZ_PAYLOAD=DK_INSPECT \
   -Isrc -Itests/unit -Itests/harness \
   --suppressions-list=.cppcheck-suppressions src agent tests bench
+
+echo "== no file points outside the repository"
+# the contract lives in README, doc/ and the man pages: no "SPEC section N", no path to the
+# workplace the project was written in
+mapfile -t all_files < <(files '*' | grep -v -x 'scripts/lint.sh')
+if grep -nE 'SPEC (section )?[0-9]|SPEC\.md|/work/(shared|main|wt-)|TESTBED\.md' "${all_files[@]}"; then
+  echo "lint.sh: the lines above point outside the repository" >&2
+  exit 1
+fi

@@ -49,7 +49,7 @@ struct act_input {
 /* The effective policy: "report" (no actions), "flag" or "deregister". */
 int act_effective_mode(const struct esra_config *cfg, bool apply);
 
-/* Plan this cycle's actions under every safety rule of SPEC section 4. Nothing is planned
+/* Plan this cycle's actions under every safety rule (doc/design.md, Safety). Nothing is planned
  * (n = 0) in report mode. Each refused item has go = false and the rule in reason. */
 int act_plan(const struct act_input *in, struct act_plan *out, struct esra_err *err) ESRA_WUR;
 void act_plan_free(struct act_plan *p);

@@ -33,7 +33,7 @@ static const char *const formats[] = {"json", "xml", NULL};
 static const char *const modes[] = {"report", "flag", "deregister", NULL};
 static const char *const log_formats[] = {"text", "json", NULL};
 
-/* THE key table: one row per configuration key of SPEC section 3. */
+/* THE key table: one row per configuration key (etc/esra.conf, esra.conf(5)). */
 static const struct key keys[] = {
     {"eureka.urls", K_STRLIST, OFF(eureka.urls), "http://eureka:8761/eureka/", 0, 0, 0, NULL},
     {"eureka.format", K_ENUM, OFF(eureka.format), "json", 0, 0, 0, formats},

@@ -976,7 +976,7 @@ static unsigned seen_cycles(void *ud, const char *key)
 	return n == HMAP_NONE ? 0 : (unsigned)n;
 }
 
-/* Plan and execute this cycle's actions (SPEC section 4). */
+/* Plan and execute this cycle's actions (doc/design.md, Safety). */
 static int act(struct cycle *c, struct views *v, const struct cycle_opts *o, struct report *rep,
                struct esra_err *err)
 {

@@ -30,7 +30,7 @@ struct cycle_opts {
 	bool apply;                  /* --apply: act even in policy.mode "report" */
 	const char *const *services; /* --service NAME...: only findings about these */
 	size_t n_services;
-	bool watch; /* keep the registry and follow apps/delta (SPEC 3) */
+	bool watch; /* keep the registry and follow apps/delta (doc/design.md, Interfaces) */
 	/* The cluster view (cluster.h): CYCLE_CLUSTER_WATCH on the swarm leader of a global
 	 * service finds its peers by DNS (tasks.SERVICE); CYCLE_CLUSTER_CHECK (check --cluster,
 	 * on a manager's host) by Docker (the service's tasks), asked from the netns of this

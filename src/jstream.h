@@ -1,6 +1,7 @@
 /* jstream.h: splits a JSON document that arrives in pieces into complete sub-values chosen
  * by their path, so each can be parsed (cJSON) and freed on its own. Memory is bounded by the
- * largest chosen value, not the document (SPEC section 6: /tasks alone can be 40 MB).
+ * largest chosen value, not the document (/tasks alone can be 40 MB: doc/design.md,
+ * Performance targets).
  * It checks the document's structure (brackets, strings, commas, one top-level value); the
  * chosen values themselves are validated by whoever parses them. */
 #ifndef ESRA_JSTREAM_H

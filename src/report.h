@@ -1,7 +1,7 @@
 /* report.h: the result of one cycle (node, sources, findings, actions) and its renderings:
- * text for people and cron mail (first line per the monitoring-plugins convention), JSON per
- * SPEC, and Prometheus text. Only reads; never acts. A report owns its finding list and
- * action records; report_free releases them. */
+ * text for people and cron mail (first line per the monitoring-plugins convention), JSON
+ * (field names are the contract: doc/design.md, Interfaces), and Prometheus text. Only reads; never
+ * acts. A report owns its finding list and action records; report_free releases them. */
 #ifndef ESRA_REPORT_H
 #define ESRA_REPORT_H
 

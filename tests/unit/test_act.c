@@ -1,4 +1,4 @@
-/* test_act.c: the action planner under every safety rule of SPEC section 4, alone and in
+/* test_act.c: the action planner under every safety rule (doc/design.md, Safety), alone and in
  * combination: exactly which actions go and which are skipped, and why. */
 #include <signal.h>
 #include <stdio.h>

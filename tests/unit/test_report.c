@@ -1,5 +1,6 @@
 /* test_report.c: the three renderings: the monitoring-plugins first line, the JSON contract
- * fields of SPEC section 3, Prometheus text, 80-column text, and status = worst severity. */
+ * fields (doc/design.md, Interfaces), Prometheus text, 80-column text, and status = worst severity.
+ */
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
