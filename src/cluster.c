@@ -318,6 +318,7 @@ static void *peer_get(void *arg)
 
 	memset(&ho, 0, sizeof(ho));
 	ho.timeout_ms = j->o->timeout_ms;
+	ho.stop = j->o->stop;
 	ho.max_body = j->o->max_body != 0 ? j->o->max_body : CLUSTER_MAX_BODY;
 	memset(&req, 0, sizeof(req));
 	req.url = j->url;

@@ -9,6 +9,8 @@
 #ifndef ESRA_CLUSTER_H
 #define ESRA_CLUSTER_H
 
+#include <signal.h>
+
 #include "common.h"
 #include "finding.h"
 #include "ipaddr.h"
@@ -64,6 +66,7 @@ struct cluster_fetch_opts {
 	long timeout_ms;   /* per peer, the whole request */
 	const char *netns; /* NULL/"" = esra's own network namespace; else a path to join */
 	size_t max_body;   /* cap on one /status body; 0 = 64 MiB */
+	const volatile sig_atomic_t *stop; /* NULL, or ends the reads early: see http_opts.stop */
 };
 
 struct cluster *cluster_new(const char *service, const char *how);

@@ -706,6 +706,7 @@ struct probe_job {
 	const struct probe_target *t;
 	size_t n;
 	long timeout_ms;
+	const volatile sig_atomic_t *stop;
 	enum probe_rc *out;
 };
 
@@ -713,7 +714,7 @@ static int probe_job_run(void *arg, struct esra_err *err)
 {
 	struct probe_job *j = arg;
 
-	return probe_tcp(j->t, j->n, j->timeout_ms, 64, j->out, err);
+	return probe_tcp(j->t, j->n, j->timeout_ms, 64, j->stop, j->out, err);
 }
 
 /* TCP probes of every instance with an address, from the DNS seat. *out is one result per
@@ -746,6 +747,7 @@ static int run_probes(struct cycle *c, struct views *v, struct report *rep, enum
 	job.t = t;
 	job.n = n;
 	job.timeout_ms = c->cfg->probe.timeout_ms;
+	job.stop = c->stop;
 	job.out = res;
 	esra_err_clear(&e);
 	if (netns_run(v->seat, probe_job_run, &job, NULL, &e) != ESRA_OK) {
@@ -921,6 +923,7 @@ static int gather_cluster(struct cycle *c, struct views *v, const struct cycle_o
 	memset(&fo, 0, sizeof(fo));
 	fo.timeout_ms = c->cfg->cluster.timeout_ms;
 	fo.netns = seat;
+	fo.stop = c->stop;
 	if ((rc = cluster_fetch(cl, peers, n, &fo, err)) == ESRA_EIO) {
 		rc = report_add_note(rep, "cluster: peers not asked: %s", err->msg);
 		goto out;

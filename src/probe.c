@@ -44,8 +44,10 @@ static enum probe_rc start(const struct probe_target *t, int *fd)
 }
 
 int probe_tcp(const struct probe_target *targets, size_t n, long timeout_ms, size_t max_inflight,
-              enum probe_rc *out, struct esra_err *err)
+              const volatile sig_atomic_t *stop, enum probe_rc *out, struct esra_err *err)
 {
+	int status = ESRA_OK;
+
 	struct slot *slots;
 	struct pollfd *pfd;
 	size_t next = 0, active = 0;
@@ -63,6 +65,14 @@ int probe_tcp(const struct probe_target *targets, size_t n, long timeout_ms, siz
 		out[i] = PROBE_NOT_RUN;
 	while (next < n || active > 0) {
 		int64_t now = esra_mono_ms(), wait = timeout_ms;
+		if (stop != NULL && *stop != 0) {
+			for (size_t i = 0; i < active; i++)
+				out[slots[i].idx] = PROBE_NOT_RUN;
+			status = esra_err_set(err, ESRA_ESTOPPED, "probe: stopped");
+			break;
+		}
+		if (stop != NULL && wait > 50)
+			wait = 50; /* look at the stop flag this often */
 		while (active < max_inflight && next < n) {
 			int fd;
 			enum probe_rc rc = start(&targets[next], &fd);
@@ -112,5 +122,5 @@ int probe_tcp(const struct probe_target *targets, size_t n, long timeout_ms, siz
 		close(slots[i].fd);
 	free(slots);
 	free(pfd);
-	return ESRA_OK;
+	return status;
 }
