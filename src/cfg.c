@@ -300,6 +300,7 @@ static void read_setting(struct loadctx *c, const struct key *k, config_setting_
 	int t = config_setting_type(s);
 	struct esra_config *cfg = c->cfg;
 	char choices[128];
+	int erc;
 
 	switch (k->type) {
 	case K_STR:
@@ -309,7 +310,9 @@ static void read_setting(struct loadctx *c, const struct key *k, config_setting_
 		if (k->type == K_STR) {
 			if (set_str(field(cfg, k), config_setting_get_string(s)) != 0)
 				c->oom = true;
-		} else if (set_enum(cfg, k, config_setting_get_string(s)) != 0) {
+		} else if ((erc = set_enum(cfg, k, config_setting_get_string(s))) == ESRA_ENOMEM) {
+			c->oom = true;
+		} else if (erc != ESRA_OK) {
 			enum_choices(k, choices, sizeof(choices));
 			problem(c, line, k->path, "\"%s\" is not one of %s",
 			        config_setting_get_string(s), choices);

@@ -623,21 +623,23 @@ int finding_list_texts(struct finding_list *l)
 	return ESRA_OK;
 }
 
-const char *finding_subject(const struct finding *f, char *out, size_t outsz)
+int finding_subject(const struct finding *f, char *out, size_t outsz, const char **subject)
 {
 	const struct fkind_info *k = finding_kind(f->kind);
 	struct buf b;
-	const char *r = NULL;
 	bool missing = false;
+	int rc;
 
+	*subject = NULL;
 	if (k == NULL || k->subject == NULL || outsz == 0)
-		return NULL;
+		return ESRA_OK;
 	buf_init(&b, 0);
+	rc = render(f, k->subject, &b, &missing);
 	/* a field that is not set means nothing to list */
-	if (render(f, k->subject, &b, &missing) == ESRA_OK && !missing && b.data != NULL) {
+	if (rc == ESRA_OK && !missing && b.data != NULL) {
 		snprintf(out, outsz, "%s", b.data);
-		r = out;
+		*subject = out;
 	}
 	buf_free(&b);
-	return r;
+	return rc;
 }

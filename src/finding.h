@@ -208,9 +208,10 @@ int finding_render(const struct finding *f, const char *tpl, struct buf *out) ES
 int finding_texts(struct finding *f, struct finding_list *l) ESRA_WUR;
 /* finding_texts for every finding (again after proposals are known). */
 int finding_list_texts(struct finding_list *l) ESRA_WUR;
-/* What the summary lists f by ("gbs-cms", "eureka"), into out; NULL when its row lists
- * nothing or the field is not set. */
-const char *finding_subject(const struct finding *f, char *out, size_t outsz);
+/* What the summary lists f by ("gbs-cms", "eureka"), into out: *subject is out, or NULL when
+ * its row lists nothing or the field is not set. ESRA_ENOMEM when it could not be rendered. */
+int finding_subject(const struct finding *f, char *out, size_t outsz,
+                    const char **subject) ESRA_WUR;
 /* Count findings of a kind. */
 size_t finding_count(const struct finding_list *l, enum fkind k);
 /* Worst severity over all findings (SEV_OK when none). */

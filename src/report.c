@@ -221,19 +221,21 @@ static int summary(const struct report *r, struct buf *b)
 			any = true;
 			for (size_t i = 0; i < l->n && rc == 0; i++) {
 				char sb[ESRA_MAX_STRING + 1], ob[ESRA_MAX_STRING + 1];
-				const char *s = l->v[i].kind == (enum fkind)k
-				                    ? finding_subject(&l->v[i], sb, sizeof(sb))
-				                    : NULL;
+				const char *s = NULL;
 				bool dup = false;
-				if (s == NULL)
+				if (l->v[i].kind == (enum fkind)k)
+					rc = finding_subject(&l->v[i], sb, sizeof(sb), &s);
+				if (rc != 0 || s == NULL)
 					continue;
-				for (size_t j = 0; j < i && !dup; j++) { /* each subject once */
-					const char *t =
-					    l->v[j].kind == (enum fkind)k
-					        ? finding_subject(&l->v[j], ob, sizeof(ob))
-					        : NULL;
+				for (size_t j = 0; j < i && !dup && rc == 0;
+				     j++) { /* each subject once */
+					const char *t = NULL;
+					if (l->v[j].kind == (enum fkind)k)
+						rc = finding_subject(&l->v[j], ob, sizeof(ob), &t);
 					dup = t != NULL && strcmp(t, s) == 0;
 				}
+				if (rc != 0)
+					break;
 				if (dup)
 					continue;
 				if (shown == 3) {
@@ -422,10 +424,13 @@ int report_text(const struct report *r, struct buf *b)
 	for (size_t i = 0; i < r->findings.n && rc == 0; i++) {
 		const struct finding *f = &r->findings.v[i];
 		char head[128], sb[ESRA_MAX_STRING + 1];
+		const char *subject = NULL;
 		rc = buf_puts(b, "\n");
 		snprintf(head, sizeof(head), "%s %s", status_word(f->severity),
 		         finding_kind(f->kind)->name);
-		if (rc == 0 && finding_subject(f, sb, sizeof(sb)) != NULL)
+		if (rc == 0)
+			rc = finding_subject(f, sb, sizeof(sb), &subject);
+		if (rc == 0 && subject != NULL)
 			snprintf(head + strlen(head), sizeof(head) - strlen(head), " %s", sb);
 		if (rc == 0 && f->first_seen_ms > 0 && f->first_seen_ms < r->generated_ms) {
 			char age[32];
