@@ -2,7 +2,8 @@
 # test.sh: the project's test command. Installs what is missing (scripts/deps.sh), checks
 # format, shell scripts and static analysis (scripts/lint.sh), builds esra three times
 # (optimised with gcc; Debug with AddressSanitizer + UndefinedBehaviorSanitizer with gcc and
-# with clang), runs every unit test in each build (ctest), the benchmark once at a small
+# with clang), runs every unit test in each build (ctest; among them test_allocfail, which
+# fails each of esra's allocations on the fixture paths once), the benchmark once at a small
 # size (it checks its own findings: bench/bench.sh), each fuzz target for ESRA_FUZZ_SECONDS
 # (default 30; scripts/fuzz.sh), then (needs root) the DNS benchmark once at a small size
 # (bench/dns.sh: dnsmasq and the test swarm's 127.0.0.11, every answer checked) and the
