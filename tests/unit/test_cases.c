@@ -34,24 +34,9 @@ static const char *data_dir(void)
 static char *slurp(const char *dir, const char *name, size_t *len)
 {
 	char path[4096];
-	FILE *f;
-	char *data;
-	long n;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if ((f = fopen(path, "rb")) == NULL)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0)
-		tu_fail("cannot size %s", path);
-	if ((data = malloc((size_t)n + 1)) == NULL)
-		tu_fail("out of memory for %s", path);
-	if (fread(data, 1, (size_t)n, f) != (size_t)n)
-		tu_fail("cannot read %s", path);
-	data[n] = '\0';
-	fclose(f);
-	if (len != NULL)
-		*len = (size_t)n;
-	return data;
+	return tu_read_file(path, len);
 }
 
 typedef int (*payload_fn)(struct sw_view *, const char *, size_t, struct esra_err *);

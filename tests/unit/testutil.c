@@ -14,25 +14,35 @@ const char *tu_fixture_path(const char *rel)
 	return path;
 }
 
-char *tu_fixture(const char *rel, size_t *len)
+char *tu_read_file(const char *path, size_t *len)
 {
-	const char *path = tu_fixture_path(rel);
 	FILE *f = fopen(path, "rb");
 	char *data = NULL;
 	long n = 0;
 
 	if (f == NULL)
-		fail_msg("cannot open fixture %s", path);
+		return NULL;
 	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0)
-		fail_msg("cannot size fixture %s", path);
+		tu_fail("cannot size %s", path);
 	data = malloc((size_t)n + 1);
-	assert_non_null(data);
+	if (data == NULL)
+		tu_fail("out of memory for %s", path);
 	if (fread(data, 1, (size_t)n, f) != (size_t)n)
-		fail_msg("cannot read fixture %s", path);
+		tu_fail("cannot read %s", path);
 	data[n] = '\0';
 	fclose(f);
 	if (len != NULL)
 		*len = (size_t)n;
+	return data;
+}
+
+char *tu_fixture(const char *rel, size_t *len)
+{
+	const char *path = tu_fixture_path(rel);
+	char *data = tu_read_file(path, len);
+
+	if (data == NULL)
+		tu_fail("cannot open fixture %s", path);
 	return data;
 }
 
