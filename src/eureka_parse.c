@@ -213,6 +213,8 @@ struct eureka_parser {
 	/* JSON */
 	struct jstream *js;
 	bool bare;         /* the document is one bare instance object */
+	bool emit_inst;    /* the value being emitted is an instance ... */
+	size_t emit_depth; /* ... at this depth (for json_drop) */
 	bool seen_content; /* a key we know was seen (structured documents) */
 	/* XML */
 	xmlParserCtxtPtr xml;
@@ -574,9 +576,15 @@ static enum jstream_want json_want(void *ud, const struct jstream_frame *path, s
 	struct eureka_parser *p = ud;
 	enum jrole r;
 
-	if (p->bare)
+	if (p->bare) {
+		p->emit_inst = depth == 0;
+		p->emit_depth = 0;
 		return JS_EMIT;
+	}
 	r = jrole_of(path, depth);
+	/* what json_drop needs to know of the value, should it be emitted */
+	p->emit_inst = r == J_INST || (r == J_INSTLIST && type == JS_OBJECT);
+	p->emit_depth = depth;
 	if (r != J_TOP && r != J_OTHER && r != J_INST && r != J_APP)
 		p->seen_content = true;
 	switch (r) {
@@ -863,16 +871,13 @@ static bool json_drop(void *ud, const struct jstream_frame *path, size_t depth)
 {
 	const struct eureka_parser *p = ud;
 	const struct jstream_frame *f = &path[depth - 1];
-	enum jrole r;
 
+	/* an instance's own members only (J_INSTLIST as an object: one instance) */
+	if (!p->emit_inst || depth != p->emit_depth + 1)
+		return false;
 	if (f->key == NULL || f->key_cut || strchr(f->key, '\\') != NULL) /* raw: escapes kept */
 		return false;
-	if (p->bare)
-		r = depth == 1 ? J_INST : J_OTHER;
-	else
-		r = jrole_of(path, depth - 1);
-	/* J_INSTLIST as an object: one instance */
-	return (r == J_INST || r == J_INSTLIST) && fld_lookup(false, f->key) == F_NONE;
+	return fld_lookup(false, f->key) == F_NONE;
 }
 
 static int json_value(void *ud, const struct jstream_frame *path, size_t depth, const char *json,
