@@ -403,7 +403,7 @@ static int hostnames_of(const struct eu_registry *g, const char ***out, size_t *
 	for (size_t i = 0; i < g->n_inst; i++) {
 		const struct eu_instance *in = &g->inst[i];
 		if (in->hostname[0] == '\0' || in->hostname_is_ip ||
-		    hmap_get(seen, in->hostname) != MODEL_NONE)
+		    hmap_get(seen, in->hostname) != HMAP_NONE)
 			continue;
 		if (hmap_put(seen, in->hostname, i) != 0)
 			goto nomem;
