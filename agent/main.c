@@ -43,12 +43,14 @@ static const char usage_main[] =
 
 static const char usage_check[] =
     "usage: esra check [-c FILE] [--format text|json|prometheus] [--output FILE]\n"
-    "                  [--apply] [--service NAME]... [--cluster]\n"
+    "                  [--apply | --plan] [--service NAME]... [--cluster]\n"
     "\n"
     "  -c, --config FILE   configuration (default " DEFAULT_CONFIG " if it exists)\n"
     "  -f, --format FMT    text (default), json or prometheus\n"
     "  -o, --output FILE   write the report to FILE atomically (temp file + rename)\n"
     "      --apply         act on findings (within policy limits) even in mode \"report\"\n"
+    "      --plan          list every action --apply would take, with the rule that\n"
+    "                      refuses each; write nothing (wins over --apply)\n"
     "  -s, --service NAME  only report on this service (repeatable)\n"
     "      --cluster       on a manager: also read every node's esra of the global service\n"
     "                      (its tasks, /status on the port of watch.listen) and compare\n"
@@ -254,11 +256,15 @@ static int run_cycle(const struct esra_config *cfg, const char *command,
 
 static int cmd_check(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"config", required_argument, NULL, 'c'},  {"format", required_argument, NULL, 'f'},
-	    {"output", required_argument, NULL, 'o'},  {"apply", no_argument, NULL, 'a'},
-	    {"service", required_argument, NULL, 's'}, {"cluster", no_argument, NULL, 'C'},
-	    {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
+	                                     {"format", required_argument, NULL, 'f'},
+	                                     {"output", required_argument, NULL, 'o'},
+	                                     {"apply", no_argument, NULL, 'a'},
+	                                     {"plan", no_argument, NULL, 'p'},
+	                                     {"service", required_argument, NULL, 's'},
+	                                     {"cluster", no_argument, NULL, 'C'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {NULL, 0, NULL, 0}};
 	const char *path = NULL, *format = "text", *output = NULL;
 	const char **services = calloc((size_t)argc + 1, sizeof(char *));
 	struct cycle_opts co;
@@ -283,6 +289,9 @@ static int cmd_check(int argc, char **argv)
 			break;
 		case 'a':
 			co.apply = true;
+			break;
+		case 'p':
+			co.plan = true;
 			break;
 		case 's':
 			services[n_services++] = optarg;

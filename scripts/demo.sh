@@ -48,7 +48,7 @@ emu_start --quiet
 for ip in $(task_ips gbs-cms); do
   jsclient_start --app gbs-cms --ip "$ip" --instance-id "$ip:gbs-cms:8080" --interval 5000
 done
-register_stale GBS-CMS 3f2a9c1d7e4b:gbs-cms:8080 10.0.1.250 600
+register_stale GBS-CMS "$(net_ip 250):gbs-cms:8080" "$(net_ip 250)" 600
 esra_conf "$IT_TMP/esra.conf" node1
 echo "== esra check (from the gateway's seat: dns.netns = container:gateway)"
 echo "   config: $(tr '\n' ' ' <"$IT_TMP/esra.conf")"

@@ -27,147 +27,323 @@ static size_t frac_cap(size_t n, double frac)
 	return cap < 1 ? 1 : cap;
 }
 
-static bool divergent(const struct finding_list *l, const char *app, const char *id)
+/* ---------------------------------------------------------------- the rules */
+
+/* What the plan has taken so far this cycle, for the caps. */
+struct plan_state {
+	const struct act_input *in;
+	int mode;
+	size_t *done_app, *up_left; /* per registry app */
+	size_t done_total, reg_cap;
+};
+
+typedef bool (*rule_fn)(const struct plan_state *s, const struct act_item *it, size_t app,
+                        char *why, size_t whysz);
+
+#define WHY(...) (snprintf(why, whysz, __VA_ARGS__), true)
+
+static bool r_in_registry(const struct plan_state *s, const struct act_item *it, size_t app,
+                          char *why, size_t whysz)
 {
-	for (size_t i = 0; i < l->n; i++)
-		if (l->v[i].kind == FK_REGISTRY_DIVERGENCE && l->v[i].app && l->v[i].instance_id &&
-		    esra_strcasecmp(l->v[i].app, app) == 0 && strcmp(l->v[i].instance_id, id) == 0)
-			return true;
+	(void)s;
+	(void)app;
+	return it->in == NULL && WHY("instance not in this cycle's registry");
+}
+
+static bool r_owned(const struct plan_state *s, const struct act_item *it, size_t app, char *why,
+                    size_t whysz)
+{
+	const char *a = it->f->suggested_action;
+
+	(void)s;
+	(void)app;
+	if (it->f->not_ours != NULL)
+		return WHY("not this swarm's to write: %s", it->f->not_ours);
+	if (a == NULL || (strcmp(a, "deregister") != 0 && strcmp(a, "flag") != 0))
+		return WHY("the finding suggests no action (suggested_action %s)", a ? a : "null");
 	return false;
 }
 
-static void refuse(struct act_item *it, const char *fmt, ...) ESRA_PRINTF(2, 3);
+static bool r_owner_metadata(const struct plan_state *s, const struct act_item *it, size_t app,
+                             char *why, size_t whysz)
+{
+	const char *m = s->in->cfg->policy.owner_metadata;
 
-static void refuse(struct act_item *it, const char *fmt, ...)
+	(void)app;
+	return m[0] != '\0' && !model_inst_has_meta_pair(it->in, m) &&
+	       WHY("its metadata does not carry %s (policy.owner_metadata)", m);
+}
+
+static bool r_sources_complete(const struct plan_state *s, const struct act_item *it, size_t app,
+                               char *why, size_t whysz)
+{
+	(void)it;
+	(void)app;
+	return !s->in->sources_complete &&
+	       WHY("sources incomplete this cycle (%s): nothing is written",
+	           s->in->incomplete ? s->in->incomplete : "?");
+}
+
+static bool r_leader_only(const struct plan_state *s, const struct act_item *it, size_t app,
+                          char *why, size_t whysz)
+{
+	(void)it;
+	(void)app;
+	return s->in->cfg->policy.leader_only && !s->in->leader &&
+	       WHY("not the swarm leader (policy.leader_only)");
+}
+
+static bool r_confirm_cycles(const struct plan_state *s, const struct act_item *it, size_t app,
+                             char *why, size_t whysz)
+{
+	unsigned seen;
+
+	(void)app;
+	if (s->in->seen_cycles == NULL)
+		return false;
+	seen = s->in->seen_cycles(s->in->seen_ud, it->f->key);
+	return seen < (unsigned)s->in->cfg->policy.confirm_cycles &&
+	       WHY("seen in %u of %ld consecutive cycles (policy.confirm_cycles)", seen,
+	           s->in->cfg->policy.confirm_cycles);
+}
+
+static bool r_peers_agree(const struct plan_state *s, const struct act_item *it, size_t app,
+                          char *why, size_t whysz)
+{
+	const struct finding_list *l = s->in->findings;
+
+	(void)app;
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].kind == FK_REGISTRY_DIVERGENCE && l->v[i].app && l->v[i].instance_id &&
+		    esra_strcasecmp(l->v[i].app, it->f->app) == 0 &&
+		    strcmp(l->v[i].instance_id, it->f->instance_id) == 0)
+			return WHY("the Eureka peers disagree about this instance");
+	return false;
+}
+
+static bool r_grace(const struct plan_state *s, const struct act_item *it, size_t app, char *why,
+                    size_t whysz)
+{
+	long grace = s->in->cfg->policy.grace_seconds;
+
+	(void)app;
+	return it->in->registration_ms > 0 &&
+	       s->in->now_ms - it->in->registration_ms < grace * 1000 &&
+	       WHY("registered less than %lds ago (policy.grace_seconds)", grace);
+}
+
+static bool r_not_flagged(const struct plan_state *s, const struct act_item *it, size_t app,
+                          char *why, size_t whysz)
+{
+	(void)s;
+	(void)app;
+	return it->kind == ACT_FLAG && it->in->status == EU_OUT_OF_SERVICE &&
+	       WHY("already OUT_OF_SERVICE");
+}
+
+static bool r_last_up(const struct plan_state *s, const struct act_item *it, size_t app, char *why,
+                      size_t whysz)
+{
+	return it->in->status == EU_UP && s->up_left[app] <= 1 &&
+	       !s->in->cfg->policy.allow_empty_app &&
+	       WHY("last UP instance of %s (policy.allow_empty_app)", it->in->app);
+}
+
+static bool r_per_app(const struct plan_state *s, const struct act_item *it, size_t app, char *why,
+                      size_t whysz)
+{
+	const struct eu_app *a = &s->in->reg->apps[app];
+	double frac = s->in->cfg->policy.max_fraction_per_app;
+
+	return s->done_app[app] >= frac_cap(a->count, frac) &&
+	       WHY("%zu of %zu instances of %s already acted on this cycle "
+	           "(policy.max_fraction_per_app %.2f)",
+	           s->done_app[app], a->count, it->in->app, frac);
+}
+
+static bool r_registry(const struct plan_state *s, const struct act_item *it, size_t app, char *why,
+                       size_t whysz)
+{
+	(void)it;
+	(void)app;
+	return s->done_total >= s->reg_cap &&
+	       WHY("%zu of %zu registry instances already acted on this cycle "
+	           "(policy.max_fraction_registry %.2f)",
+	           s->done_total, s->in->reg->n_inst, s->in->cfg->policy.max_fraction_registry);
+}
+
+static bool r_max_actions(const struct plan_state *s, const struct act_item *it, size_t app,
+                          char *why, size_t whysz)
+{
+	(void)it;
+	(void)app;
+	return s->done_total >= (size_t)s->in->cfg->policy.max_actions_per_run &&
+	       WHY("%zu actions already this cycle (policy.max_actions_per_run)", s->done_total);
+}
+
+/* THE rule table: every safety rule, in the order an operator reads them; the first that
+ * refuses an action is its rule and reason. Rows without a function are checked while
+ * executing (they need I/O), after every planning rule passed. */
+static const struct act_rule {
+	const char *name;
+	rule_fn refuses;
+	const char *what;
+} rules[ACT_R_COUNT] = {
+    [ACT_R_NONE] = {"", NULL, "no rule refused it"},
+    [ACT_R_IN_REGISTRY] = {"in_registry", r_in_registry,
+                           "the instance is in this cycle's registry"},
+    [ACT_R_OWNED] = {"owned", r_owned,
+                     "this swarm provably owns the instance (its address is in a subnet of a "
+                     "network of this swarm, and its app or its instanceId names a service, "
+                     "task or container of this swarm) and the finding suggests an action"},
+    [ACT_R_OWNER_METADATA] = {"owner_metadata", r_owner_metadata,
+                              "with policy.owner_metadata set, the instance carries that "
+                              "metadata pair"},
+    [ACT_R_SOURCES_COMPLETE] = {"sources_complete", r_sources_complete,
+                                "every source (every Eureka peer, Docker, DNS) was read fully "
+                                "this cycle"},
+    [ACT_R_LEADER_ONLY] = {"leader_only", r_leader_only,
+                           "policy.leader_only: only the swarm leader acts"},
+    [ACT_R_CONFIRM_CYCLES] = {"confirm_cycles", r_confirm_cycles,
+                              "watch: seen in policy.confirm_cycles consecutive cycles"},
+    [ACT_R_PEERS_AGREE] = {"peers_agree", r_peers_agree,
+                           "the Eureka peers agree about the instance"},
+    [ACT_R_GRACE] = {"grace", r_grace, "registered longer than policy.grace_seconds ago"},
+    [ACT_R_NOT_FLAGGED] = {"not_flagged", r_not_flagged, "a flag is not already set"},
+    [ACT_R_LAST_UP] = {"last_up", r_last_up,
+                       "never the last UP instance of an app (policy.allow_empty_app)"},
+    [ACT_R_PER_APP] = {"max_fraction_per_app", r_per_app,
+                       "at most max(1, floor(n x policy.max_fraction_per_app)) of an app's n "
+                       "instances"},
+    [ACT_R_REGISTRY] = {"max_fraction_registry", r_registry,
+                        "at most max(1, floor(N x policy.max_fraction_registry)) of the "
+                        "registry's N instances"},
+    [ACT_R_MAX_ACTIONS] = {"max_actions_per_run", r_max_actions,
+                           "at most policy.max_actions_per_run actions"},
+    [ACT_R_AUDIT_LOG] = {"audit_log", NULL,
+                         "the audit log (policy.audit_log) takes the \"before\" line"},
+    [ACT_R_RECHECK] = {"recheck", NULL,
+                       "the uncached GET of the instance still matches the finding (not "
+                       "gone, same address, lease not renewed for a delete)"},
+    [ACT_R_STOPPING] = {"stopping", NULL,
+                        "executing: esra is not stopping (SIGTERM/SIGINT in watch mode)"},
+};
+
+const char *act_rule_name(enum act_rule_id r)
+{
+	return (unsigned)r < ACT_R_COUNT ? rules[r].name : "";
+}
+
+const char *act_rule_what(enum act_rule_id r)
+{
+	return (unsigned)r < ACT_R_COUNT ? rules[r].what : "";
+}
+
+static void refuse(struct act_item *it, enum act_rule_id rule, const char *fmt, ...)
+    ESRA_PRINTF(3, 4);
+
+static void refuse(struct act_item *it, enum act_rule_id rule, const char *fmt, ...)
 {
 	va_list ap;
 
 	it->go = false;
+	it->rule = rule;
 	va_start(ap, fmt);
 	vsnprintf(it->reason, sizeof(it->reason), fmt, ap);
 	va_end(ap);
 }
 
+static size_t app_index(const struct eu_registry *reg, const char *name)
+{
+	for (size_t a = 0; a < reg->n_apps; a++)
+		if (esra_strcasecmp(reg->apps[a].name, name) == 0)
+			return a;
+	return 0;
+}
+
 int act_plan(const struct act_input *in, struct act_plan *out, struct esra_err *err)
 {
-	const struct esra_config *cfg = in->cfg;
-	int mode = act_effective_mode(cfg, in->apply);
 	const struct finding_list *l = in->findings;
-	size_t *done_app = NULL, *up_left = NULL, done_total = 0;
-	size_t reg_cap, n = 0;
+	struct plan_state st;
+	size_t n = 0;
 	int rc = ESRA_OK;
 
 	memset(out, 0, sizeof(*out));
-	if (mode == CFG_MODE_REPORT || in->reg == NULL)
+	memset(&st, 0, sizeof(st));
+	st.in = in;
+	st.mode = act_effective_mode(in->cfg, in->apply);
+	if (st.mode == CFG_MODE_REPORT || in->reg == NULL)
 		return ESRA_OK;
 	out->items = calloc(l->n + 1, sizeof(*out->items));
-	done_app = calloc(in->reg->n_apps + 1, sizeof(size_t));
-	up_left = calloc(in->reg->n_apps + 1, sizeof(size_t));
-	if (out->items == NULL || done_app == NULL || up_left == NULL) {
+	st.done_app = calloc(in->reg->n_apps + 1, sizeof(size_t));
+	st.up_left = calloc(in->reg->n_apps + 1, sizeof(size_t));
+	if (out->items == NULL || st.done_app == NULL || st.up_left == NULL) {
 		rc = esra_err_set(err, ESRA_ENOMEM, "act: out of memory");
 		goto out;
 	}
 	for (size_t a = 0; a < in->reg->n_apps; a++)
 		for (size_t i = 0; i < in->reg->apps[a].count; i++)
 			if (in->reg->inst[in->reg->apps[a].first + i].status == EU_UP)
-				up_left[a]++;
-	reg_cap = frac_cap(in->reg->n_inst, cfg->policy.max_fraction_registry);
+				st.up_left[a]++;
+	st.reg_cap = frac_cap(in->reg->n_inst, in->cfg->policy.max_fraction_registry);
 
 	for (size_t i = 0; i < l->n; i++) {
 		const struct finding *f = &l->v[i];
 		struct act_item *it;
-		size_t app;
+		size_t app = 0;
 		if (f->kind != FK_STALE_INSTANCE)
 			continue;
 		it = &out->items[n++];
 		it->f = f;
-		it->kind = (mode == CFG_MODE_FLAG || f->suggested_action == NULL ||
+		it->kind = (st.mode == CFG_MODE_FLAG || f->suggested_action == NULL ||
 		            strcmp(f->suggested_action, "deregister") != 0)
 		               ? ACT_FLAG
 		               : ACT_DEREGISTER;
 		it->in = model_reg_find(in->reg, f->app, f->instance_id);
 		it->go = true;
+		it->rule = ACT_R_NONE;
 		snprintf(it->reason, sizeof(it->reason), "%s",
 		         f->remedy ? f->remedy : "stale instance");
-		if (it->in == NULL) {
-			refuse(it, "instance not in this cycle's registry");
+		if (it->in != NULL)
+			app = app_index(in->reg, it->in->app);
+		for (int r = 0; r < ACT_R_COUNT && it->go; r++) {
+			char why[sizeof(it->reason)];
+			if (rules[r].refuses != NULL &&
+			    rules[r].refuses(&st, it, app, why, sizeof(why)))
+				refuse(it, (enum act_rule_id)r, "%s", why);
+		}
+		if (!it->go)
 			continue;
-		}
-		app = 0;
-		for (size_t a = 0; a < in->reg->n_apps; a++)
-			if (esra_strcasecmp(in->reg->apps[a].name, it->in->app) == 0)
-				app = a;
-		/* the rules, in the order an operator reads them */
-		if (!in->sources_complete) {
-			refuse(it, "sources incomplete this cycle (%s): nothing is written",
-			       in->incomplete ? in->incomplete : "?");
-			continue;
-		}
-		if (cfg->policy.leader_only && !in->leader) {
-			refuse(it, "not the swarm leader (policy.leader_only)");
-			continue;
-		}
-		if (in->seen_cycles != NULL) {
-			unsigned seen = in->seen_cycles(in->seen_ud, f->key);
-			if (seen < (unsigned)cfg->policy.confirm_cycles) {
-				refuse(
-				    it,
-				    "seen in %u of %ld consecutive cycles (policy.confirm_cycles)",
-				    seen, cfg->policy.confirm_cycles);
-				continue;
-			}
-		}
-		if (divergent(l, f->app, f->instance_id)) {
-			refuse(it, "the Eureka peers disagree about this instance");
-			continue;
-		}
-		if (it->in->registration_ms > 0 &&
-		    in->now_ms - it->in->registration_ms < cfg->policy.grace_seconds * 1000) {
-			refuse(it, "registered less than %lds ago (policy.grace_seconds)",
-			       cfg->policy.grace_seconds);
-			continue;
-		}
-		if (it->kind == ACT_FLAG && it->in->status == EU_OUT_OF_SERVICE) {
-			refuse(it, "already OUT_OF_SERVICE");
-			continue;
-		}
-		if (it->in->status == EU_UP && up_left[app] <= 1 && !cfg->policy.allow_empty_app) {
-			refuse(it, "last UP instance of %s (policy.allow_empty_app)", it->in->app);
-			continue;
-		}
-		if (done_app[app] >=
-		    frac_cap(in->reg->apps[app].count, cfg->policy.max_fraction_per_app)) {
-			refuse(it,
-			       "%zu of %zu instances of %s already acted on this cycle "
-			       "(policy.max_fraction_per_app %.2f)",
-			       done_app[app], in->reg->apps[app].count, it->in->app,
-			       cfg->policy.max_fraction_per_app);
-			continue;
-		}
-		if (done_total >= reg_cap) {
-			refuse(it,
-			       "%zu of %zu registry instances already acted on this cycle "
-			       "(policy.max_fraction_registry %.2f)",
-			       done_total, in->reg->n_inst, cfg->policy.max_fraction_registry);
-			continue;
-		}
-		if (done_total >= (size_t)cfg->policy.max_actions_per_run) {
-			refuse(it, "%zu actions already this cycle (policy.max_actions_per_run)",
-			       done_total);
-			continue;
-		}
-		done_total++;
-		done_app[app]++;
+		st.done_total++;
+		st.done_app[app]++;
 		if (it->in->status == EU_UP)
-			up_left[app]--;
+			st.up_left[app]--;
 	}
 	out->n = n;
 out:
-	free(done_app);
-	free(up_left);
+	free(st.done_app);
+	free(st.up_left);
 	if (rc != ESRA_OK)
 		act_plan_free(out);
 	return rc;
+}
+
+void act_preview(struct act_plan *plan)
+{
+	for (size_t i = 0; i < plan->n; i++) {
+		struct act_item *it = &plan->items[i];
+		it->result = it->go ? ACT_PLANNED : ACT_SKIPPED;
+		it->peers_agree = -1;
+		it->http_status = 0;
+		if (it->go)
+			snprintf(
+			    it->outcome, sizeof(it->outcome),
+			    "every planning rule passes; --apply re-checks it (uncached GET) and "
+			    "sends it: %s",
+			    it->reason);
+		else
+			snprintf(it->outcome, sizeof(it->outcome), "%s", it->reason);
+	}
 }
 
 void act_plan_free(struct act_plan *p)
@@ -377,10 +553,10 @@ void act_execute(const struct act_exec *ex, const struct act_input *in, struct a
 		size_t peer = ex->first_peer;
 		int agree = -1;
 		enum act_result res = ACT_SKIPPED;
-		char why[256], rbuf[256];
+		char why[sizeof(it->outcome)], rbuf[256];
 
 		if (audit_broken)
-			refuse(it, "%s", audit_err);
+			refuse(it, ACT_R_AUDIT_LOG, "%s", audit_err);
 		if (!audit_broken && audit(fd, ex, it, "before", it->go ? "planned" : "skipped",
 		                           it->reason, 0, -1) != 0) {
 			audit_broken = true;
@@ -388,14 +564,16 @@ void act_execute(const struct act_exec *ex, const struct act_input *in, struct a
 			         "audit log %s cannot be written (%s): "
 			         "nothing more is sent",
 			         path, strerror(errno));
-			refuse(it, "%s", audit_err);
+			refuse(it, ACT_R_AUDIT_LOG, "%s", audit_err);
 		}
 		snprintf(why, sizeof(why), "%s", it->reason);
 		if (it->go && ex->stop != NULL && *ex->stop != 0) {
+			it->rule = ACT_R_STOPPING;
 			snprintf(why, sizeof(why), "esra is stopping: nothing more is sent");
 		} else if (it->go) {
 			const char *stop = recheck(ex, in, it, rbuf, sizeof(rbuf));
 			if (stop != NULL) {
+				it->rule = ACT_R_RECHECK;
 				snprintf(why, sizeof(why), "%s", stop);
 			} else {
 				int rc = send_write(ex, it, &peer, &status, &e);

@@ -71,6 +71,7 @@ static const struct key keys[] = {
     {"policy.allow_empty_app", K_BOOL, OFF(policy.allow_empty_app), NULL, 0, 0, 1, NULL},
     {"policy.leader_only", K_BOOL, OFF(policy.leader_only), NULL, 1, 0, 1, NULL},
     {"policy.audit_log", K_STR, OFF(policy.audit_log), "", 0, 0, 0, NULL},
+    {"policy.owner_metadata", K_STR, OFF(policy.owner_metadata), "", 0, 0, 0, NULL},
     {"watch.interval_seconds", K_INT, OFF(watch.interval_seconds), NULL, 30, 1, 86400, NULL},
     {"watch.listen", K_STR, OFF(watch.listen), "127.0.0.1:9477", 0, 0, 0, NULL},
     {"cluster.service", K_STR, OFF(cluster.service), "", 0, 0, 0, NULL},
@@ -593,6 +594,10 @@ static void validate(struct loadctx *c)
 	    !(has_prefix(cfg->dns.netns, "container:") && cfg->dns.netns[10] != '\0'))
 		problem(c, 0, "dns.netns",
 		        "\"%s\" must be \"\", /proc/PID/ns/net or container:NAME", cfg->dns.netns);
+	if (cfg->policy.owner_metadata[0] != '\0' &&
+	    (cfg->policy.owner_metadata[0] == '=' ||
+	     strchr(cfg->policy.owner_metadata, '=') == NULL))
+		problem(c, 0, "policy.owner_metadata", "must be \"key=value\" (or \"\" for none)");
 	if (strstr(cfg->names.rename_pattern, "{name}") == NULL)
 		problem(c, 0, "names.rename_pattern", "must contain {name}");
 	{

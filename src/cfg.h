@@ -65,6 +65,7 @@ struct esra_config {
 		double max_fraction_per_app, max_fraction_registry;
 		bool allow_empty_app, leader_only;
 		char *audit_log;
+		char *owner_metadata; /* "key=value": only instances carrying it are written to */
 	} policy;
 	struct {
 		long interval_seconds;

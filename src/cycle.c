@@ -54,6 +54,7 @@ struct views {
 	char seat[64];        /* netns path asked from, "" = own */
 	bool seat_failed;
 	char seat_error[256];
+	char scope_error[512]; /* swarm.networks names a network this swarm lacks; "" if not */
 };
 
 static void views_free(struct views *v)
@@ -991,7 +992,7 @@ static int act(struct cycle *c, struct views *v, const struct cycle_opts *o, str
 
 	memset(&in, 0, sizeof(in));
 	in.cfg = c->cfg;
-	in.apply = o != NULL && o->apply;
+	in.apply = o != NULL && (o->apply || o->plan);
 	if (!rep->eureka.ok)
 		snprintf(incomplete, sizeof(incomplete), "%s", rep->eureka.error);
 	else if (!v->peers_ok)
@@ -1000,6 +1001,8 @@ static int act(struct cycle *c, struct views *v, const struct cycle_opts *o, str
 		snprintf(incomplete, sizeof(incomplete), "%s", rep->docker.error);
 	else if (!rep->dns.ok)
 		snprintf(incomplete, sizeof(incomplete), "%s", rep->dns.error);
+	else if (v->scope_error[0] != '\0')
+		snprintf(incomplete, sizeof(incomplete), "%s", v->scope_error);
 	in.sources_complete = incomplete[0] == '\0';
 	in.incomplete = incomplete;
 	in.leader = v->sw != NULL && v->sw->self.leader;
@@ -1018,7 +1021,10 @@ static int act(struct cycle *c, struct views *v, const struct cycle_opts *o, str
 	ex.node = rep->node.hostname;
 	ex.verify_wait_ms = ESRA_VERIFY_WAIT_MS;
 	ex.stop = c->stop;
-	act_execute(&ex, &in, &plan);
+	if (o != NULL && o->plan)
+		act_preview(&plan); /* --plan: nothing is sent */
+	else
+		act_execute(&ex, &in, &plan);
 	for (size_t i = 0; i < plan.n && rc == ESRA_OK; i++) {
 		const struct act_item *it = &plan.items[i];
 		struct report_action ra;
@@ -1028,6 +1034,7 @@ static int act(struct cycle *c, struct views *v, const struct cycle_opts *o, str
 		ra.instance_id = it->f->instance_id;
 		ra.result = it->result;
 		ra.reason = it->outcome;
+		ra.rule = it->rule != ACT_R_NONE ? act_rule_name(it->rule) : NULL;
 		ra.peers_agree = it->peers_agree;
 		ra.http_status = it->http_status;
 		if (report_add_action(rep, &ra) != ESRA_OK)
@@ -1165,6 +1172,9 @@ int cycle_check(struct cycle *c, const struct cycle_opts *o, struct report *rep,
 	if ((rc = build_recon(c, &v, rep, err)) != ESRA_OK)
 		goto out;
 	tr = esra_mono_ms() - tr;
+	if (recon_scope_error(v.rc, v.scope_error, sizeof(v.scope_error)) &&
+	    (rc = source_error(rep, "config", v.scope_error, SRC_SCOPE)) != ESRA_OK)
+		goto out;
 	if ((rc = recon_dns_names(v.rc, &names, &n, err)) != ESRA_OK)
 		goto out;
 	if (o != NULL && o->n_extra > 0 && (rc = add_extra(&names, &n, o)) != ESRA_OK)

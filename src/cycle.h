@@ -27,7 +27,8 @@ struct cycle_look {
 };
 
 struct cycle_opts {
-	bool apply;                  /* --apply: act even in policy.mode "report" */
+	bool apply; /* --apply: act even in policy.mode "report" */
+	bool plan; /* --plan: report what --apply would do (with the rule verdicts), send nothing */
 	const char *const *services; /* --service NAME...: only findings about these */
 	size_t n_services;
 	bool watch; /* keep the registry and follow apps/delta (doc/design.md, Interfaces) */

@@ -40,13 +40,22 @@ static const struct fkind_info kinds[FK_COUNT] = {
          "stale instance",
          "stale instances",
          NULL,
-         {"{app} instance {instance_id} at {ip}:{port} has no live task or container behind it"},
+         /* {1}: STALE_OTHER_CLUSTER: "instanceId" or "hostName" */
+         {[STALE_DEREGISTER] = "{app} instance {instance_id} at {ip}:{port} has no live task or "
+                               "container behind it",
+          [STALE_OTHER_CLUSTER] = "{app} instance {instance_id} at {ip}:{port} has no live task "
+                                  "here, and its {1} names a container this swarm never ran: "
+                                  "another cluster's instance in a subnet this swarm also "
+                                  "uses"},
          /* {1}: how long ago the lease was last renewed, or "never" */
          {[STALE_DEREGISTER] = "deregister it (esra check --apply): its lease is not renewed "
                                "(last renewal {1} ago, lease {lease_seconds}s)",
           [STALE_FLAG] = "flag it OUT_OF_SERVICE (esra check --apply): something still renews "
                          "its lease (last {1} ago), so a delete would not stick; find the "
-                         "process heartbeating for {ip}"}},
+                         "process heartbeating for {ip}",
+          [STALE_OTHER_CLUSTER] = "nothing is written to it; to make ownership exact, mark this "
+                                  "swarm's instances (policy.owner_metadata, e.g. "
+                                  "eureka.instance.metadata-map.swarm)"}},
     [FK_ORPHAN_ENDPOINT] =
         {"orphan_endpoint",
          SEV_CRITICAL,
@@ -85,8 +94,12 @@ static const struct fkind_info kinds[FK_COUNT] = {
          "instances on the wrong network",
          NULL,
          /* {1}: the task */
-         {"{app} instance {instance_id} registered {ip}, the address of task {1} on network "
-          "{network}, which the gateway's networks do not reach"},
+         {[WRONG_TASK_NET] = "{app} instance {instance_id} registered {ip}, the address of task "
+                             "{1} on network {network}, which the gateway's networks do not "
+                             "reach",
+          [WRONG_LOCAL_NET] = "{app} instance {instance_id} registered its {network} address "
+                              "{ip} (a node-local network): task {1} is live, but the "
+                              "gateway's networks do not reach that address"},
          {"make the service register its address on a watched network (Spring: "
           "spring.cloud.inetutils.preferred-networks, or eureka.instance.ip-address)"}},
     [FK_UNREACHABLE_INSTANCE] =
@@ -205,7 +218,19 @@ static const struct fkind_info kinds[FK_COUNT] = {
                               "dns.netns = \"container:NAME\"",
           [SRC_DNS_SOME] = "names without an answer were not judged; retry, or raise "
                            "dns.timeout_ms / dns.attempts",
-          [SRC_PROBE] = "check dns.netns"}},
+          [SRC_PROBE] = "check dns.netns",
+          [SRC_SCOPE] = "fix swarm.networks (or leave it empty: every swarm-scoped network but "
+                        "ingress)"}},
+    [FK_FOREIGN_INSTANCE] =
+        {"foreign_instance",
+         SEV_INFO,
+         FF_APP | FF_INSTANCE | FF_LEASE,
+         "instance outside this swarm",
+         "instances outside this swarm",
+         NULL,
+         {"{app} instance {instance_id} at {ip} is outside this swarm: not judged"},
+         {"nothing: esra judges and writes only what this swarm provably owns (names.map maps "
+          "an app to a service)"}},
 };
 
 const struct fkind_info *finding_kind(enum fkind k)
@@ -417,9 +442,9 @@ int finding_list_adopt(struct finding_list *l)
 		          adopt_str(p, &f->node) && adopt_str(p, &f->app) &&
 		          adopt_str(p, &f->instance_id) && adopt_str(p, &f->hostname) &&
 		          adopt_str(p, &f->status) && adopt_str(p, &f->proposal) &&
-		          adopt_str(p, &f->suggested_action) && adopt_str(p, &f->source) &&
-		          adopt_str(p, &f->endpoint) && adopt_str(p, &f->message) &&
-		          adopt_str(p, &f->remedy) &&
+		          adopt_str(p, &f->suggested_action) && adopt_str(p, &f->not_ours) &&
+		          adopt_str(p, &f->source) && adopt_str(p, &f->endpoint) &&
+		          adopt_str(p, &f->message) && adopt_str(p, &f->remedy) &&
 		          adopt_mem(p, &f->expected_ips, f->n_expected * sizeof(ip4_t)) &&
 		          adopt_mem(p, &f->resolved_ips, f->n_resolved * sizeof(ip4_t)) &&
 		          adopt_mem(p, &f->stale, f->n_stale * sizeof(*f->stale)) &&

@@ -27,6 +27,7 @@ enum fkind {
 	FK_REGISTRY_DIVERGENCE,
 	FK_NAME_TAKEN,
 	FK_SOURCE_ERROR,
+	FK_FOREIGN_INSTANCE,
 	FK_COUNT
 };
 
@@ -73,7 +74,8 @@ enum {
 	POISONED_LIVE,      /* another live object */
 	POISONED_PREFLIGHT, /* esra preflight: nothing live behind the answer */
 };
-enum { STALE_DEREGISTER = 0, STALE_FLAG };
+enum { STALE_DEREGISTER = 0, STALE_FLAG, STALE_OTHER_CLUSTER };
+enum { WRONG_TASK_NET = 0, WRONG_LOCAL_NET }; /* wrong_network: a swarm network, a local one */
 enum {
 	ORPHAN_VIP_GONE = 0, /* a VIP of a service that does not exist */
 	ORPHAN_VIP_OLD,      /* not that service's VIP */
@@ -96,6 +98,7 @@ enum {
 	SRC_DNS_NOTHING,
 	SRC_DNS_SOME,
 	SRC_PROBE,
+	SRC_SCOPE, /* config: swarm.networks names a network this swarm does not have */
 };
 
 /* One extra IP in a DNS answer and who holds it. */
@@ -144,7 +147,9 @@ struct finding {
 	struct stale_ip *stale;
 	size_t n_stale;
 	const char *proposal;
-	const char *suggested_action; /* "deregister" | "flag" | NULL */
+	const char *suggested_action; /* "deregister" | "flag" | "none" | NULL */
+	const char *not_ours; /* why this swarm cannot claim the instance (never acted on), NULL
+	                         when it provably owns it */
 	long desired, running, failed_recent;
 	const char *source; /* source_error: "eureka" | "docker" | "dns" | "probe" */
 	const char **nodes; /* divergence: nodes or peers holding the odd record */
@@ -164,7 +169,7 @@ struct finding {
 };
 
 /* What became of one planned action on a finding (act.c decides, report.c renders). */
-enum act_result { ACT_DONE = 0, ACT_SKIPPED, ACT_FAILED };
+enum act_result { ACT_DONE = 0, ACT_SKIPPED, ACT_FAILED, ACT_PLANNED };
 
 struct finding_list {
 	struct pool *pool;

@@ -224,6 +224,24 @@ const char *model_inst_meta(const struct eu_instance *in, const char *key)
 	return NULL;
 }
 
+bool model_inst_has_meta_pair(const struct eu_instance *in, const char *pair)
+{
+	const char *eq = pair != NULL ? strchr(pair, '=') : NULL;
+	const char *p = in->metadata;
+	size_t klen;
+
+	if (eq == NULL || p == NULL)
+		return false;
+	klen = (size_t)(eq - pair);
+	while (*p != '\0') {
+		const char *v = p + strlen(p) + 1;
+		if (strlen(p) == klen && strncmp(p, pair, klen) == 0 && strcmp(v, eq + 1) == 0)
+			return true;
+		p = v + strlen(v) + 1;
+	}
+	return false;
+}
+
 static const char *copy_str(struct pool *p, const char *s, bool *fail)
 {
 	const char *c;

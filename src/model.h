@@ -84,6 +84,9 @@ const char *model_eu_status_name(enum eu_status s);
 enum eu_status model_eu_status_parse(const char *s, size_t n);
 /* A metadata value by key, NULL if absent. */
 const char *model_inst_meta(const struct eu_instance *in, const char *key);
+/* Whether the instance's metadata holds pair, given as "key=value" (split at the first
+ * '='); false when pair has no '='. */
+bool model_inst_has_meta_pair(const struct eu_instance *in, const char *pair);
 
 /* ---------------------------------------------------------------- swarm (Docker Engine) */
 

@@ -1,6 +1,7 @@
 /* recon.c: joins Eureka instances, swarm services/tasks/networks/containers and DNS answers
- * through hash indexes (no quadratic joins) and derives findings. Never writes anywhere:
- * findings are its only output. */
+ * through hash indexes (no quadratic joins) and derives findings. Ownership comes before
+ * judgment: an instance this swarm cannot claim is foreign_instance, never stale. Never
+ * writes anywhere: findings are its only output. */
 #include "recon.h"
 
 #include <stdio.h>
@@ -54,6 +55,8 @@ struct recon {
 	struct namecheck *checks;
 	size_t n_checks, cap_checks;
 	struct hmap *check_by_name;
+	bool scope_bad; /* swarm.networks names a network this swarm does not have */
+	bool *foreign;  /* per registry instance: this swarm cannot claim it (never judged) */
 };
 
 #define NONE MODEL_NONE
@@ -138,6 +141,44 @@ static void mark_watched(struct recon *r)
 	}
 }
 
+/* A manager sees every swarm network: swarm.networks naming one it does not have is a
+ * wrong scope (a worker lists only the networks its tasks use, so it cannot tell). */
+bool recon_scope_error(const struct recon *r, char *out, size_t outsz)
+{
+	const struct cfg_strlist *want = &r->cfg->swarm.networks;
+	size_t len = 0, missing = 0;
+
+	if (!r->manager || outsz == 0)
+		return false;
+	out[0] = '\0';
+	for (size_t j = 0; j < want->n; j++) {
+		bool found = false;
+		for (size_t i = 0; i < r->sw->n_nets && !found; i++) {
+			const struct sw_network *n = &r->sw->nets[i];
+			found = (n->name != NULL && strcmp(n->name, want->v[j]) == 0) ||
+			        (n->id != NULL && strcmp(n->id, want->v[j]) == 0);
+		}
+		if (!found && len < outsz)
+			len += (size_t)snprintf(
+			    out + len, outsz - len, "%s\"%s\"",
+			    missing++ ? ", " : "swarm.networks: this swarm has no network ",
+			    want->v[j]);
+	}
+	if (missing == 0)
+		return false;
+	for (size_t i = 0, shown = 0; i < r->sw->n_nets && len < outsz; i++) {
+		const struct sw_network *n = &r->sw->nets[i];
+		if (n->scope == NULL || strcmp(n->scope, "swarm") != 0 || n->name == NULL)
+			continue;
+		len += (size_t)snprintf(out + len, outsz - len, "%s%s",
+		                        shown++ ? ", " : "; its networks are ", n->name);
+	}
+	if (len < outsz)
+		snprintf(out + len, outsz - len,
+		         "; instances are not judged and nothing is written");
+	return true;
+}
+
 static int index_swarm(struct recon *r)
 {
 	const struct sw_view *v = r->sw;
@@ -160,6 +201,10 @@ static int index_swarm(struct recon *r)
 	    !r->aliases || !r->short_ids || !r->netsvc_names)
 		return ESRA_ENOMEM;
 	mark_watched(r);
+	{
+		char msg[8];
+		r->scope_bad = recon_scope_error(r, msg, sizeof(msg));
+	}
 
 	for (size_t i = 0; i < ns; i++) {
 		const struct sw_service *s = &v->services[i];
@@ -446,6 +491,9 @@ static int build_checks_worker(struct recon *r)
 	return ESRA_OK;
 }
 
+static int mark_foreign(struct recon *r);
+static bool is_foreign(const struct recon *r, size_t inst);
+
 struct recon *recon_new(const struct recon_input *in, struct esra_err *err)
 {
 	struct recon *r = calloc(1, sizeof(*r));
@@ -472,6 +520,8 @@ struct recon *recon_new(const struct recon_input *in, struct esra_err *err)
 	}
 	if (r->reg != NULL && (rc = index_registry(r)) != ESRA_OK)
 		goto fail;
+	if (r->reg != NULL && r->manager && (rc = mark_foreign(r)) != ESRA_OK)
+		goto fail;
 	return r;
 fail:
 	recon_free(r);
@@ -487,7 +537,8 @@ int recon_add_registry(struct recon *r, const struct eu_registry *reg, struct es
 		return esra_err_set(err, ESRA_EINVAL, "reconcile: the registry is added once");
 	r->reg = reg;
 	r->in.reg = reg;
-	if ((rc = index_registry(r)) != ESRA_OK)
+	if ((rc = index_registry(r)) != ESRA_OK ||
+	    (r->manager && (rc = mark_foreign(r)) != ESRA_OK))
 		return esra_err_set(err, rc, "reconcile: %s", esra_strerror(rc));
 	return ESRA_OK;
 }
@@ -513,6 +564,7 @@ void recon_free(struct recon *r)
 	free(r->failed_recent);
 	free(r->last_change);
 	free(r->app_svc);
+	free(r->foreign);
 	free(r->svc_has_app);
 	free(r->checks);
 	pool_free(r->pool);
@@ -539,7 +591,7 @@ int recon_dns_names(struct recon *r, const char ***names, size_t *n, struct esra
 	}
 	for (size_t i = 0; r->reg != NULL && i < r->reg->n_inst; i++) {
 		const struct eu_instance *in = &r->reg->inst[i];
-		if (in->hostname[0] == '\0' || in->hostname_is_ip ||
+		if (in->hostname[0] == '\0' || in->hostname_is_ip || is_foreign(r, i) ||
 		    hmap_get(seen, in->hostname) != NONE)
 			continue;
 		if (hmap_put(seen, in->hostname, i) != 0)
@@ -570,8 +622,8 @@ int recon_probe_targets(const struct recon *r, size_t **idx, size_t *n)
 	if (*idx == NULL)
 		return ESRA_ENOMEM;
 	for (size_t i = 0; i < r->reg->n_inst; i++)
-		if (r->reg->inst[i].ip_valid && r->reg->inst[i].port > 0)
-			(*idx)[k++] = i;
+		if (r->reg->inst[i].ip_valid && r->reg->inst[i].port > 0 && !is_foreign(r, i))
+			(*idx)[k++] = i; /* what is not ours is not probed either */
 	*n = k;
 	return ESRA_OK;
 }
@@ -893,6 +945,21 @@ static int judge_names(struct recon *r, const struct dns_view *dns, struct hmap 
 	return ESRA_OK;
 }
 
+/* A container-ID-like prefix: 12 lowercase hex digits, then the end or a separator (Spring's
+ * default instanceId is hostname:app:port, and a container's hostname is its short ID). */
+static bool container_prefix(const char *s, char sid[13])
+{
+	size_t n = 0;
+
+	while (n < 12 && ((s[n] >= '0' && s[n] <= '9') || (s[n] >= 'a' && s[n] <= 'f')))
+		n++;
+	if (n != 12 || (s[12] != '\0' && s[12] != ':' && s[12] != '.' && s[12] != '-'))
+		return false;
+	memcpy(sid, s, 12);
+	sid[12] = '\0';
+	return true;
+}
+
 static const char *evidence_container_prefix(struct recon *r, const struct eu_instance *in)
 {
 	/* Spring's default instanceId (and a container's hostName) starts with the short id */
@@ -900,14 +967,9 @@ static const char *evidence_container_prefix(struct recon *r, const struct eu_in
 	char sid[13];
 
 	for (int k = 0; k < 2; k++) {
-		const char *s = cands[k];
-		size_t n = 0, hit;
-		while (n < 12 && ((s[n] >= '0' && s[n] <= '9') || (s[n] >= 'a' && s[n] <= 'f')))
-			n++;
-		if (n != 12)
+		size_t hit;
+		if (cands[k] == NULL || !container_prefix(cands[k], sid))
 			continue;
-		memcpy(sid, s, 12);
-		sid[12] = '\0';
 		hit = hmap_get(r->short_ids, sid);
 		if (hit == NONE)
 			return fmt(r, "%s starts with %s, which matches no task or container here",
@@ -967,10 +1029,217 @@ static struct finding *instance_finding(struct recon *r, struct finding_list *ou
 	return f;
 }
 
-/* stale_instance and wrong_network (manager view only). */
+/* ---------------------------------------------------------------- ownership */
+
+/* The network (scope "swarm" when swarm_scope, else node-local) whose IPAM subnet holds ip;
+ * NONE if none. */
+static size_t net_holding(const struct recon *r, ip4_t ip, bool swarm_scope)
+{
+	for (size_t i = 0; i < r->sw->n_nets; i++) {
+		const struct sw_network *n = &r->sw->nets[i];
+		bool swarm = n->scope != NULL && strcmp(n->scope, "swarm") == 0;
+		if (n->has_subnet && swarm == swarm_scope &&
+		    ip4_in_subnet(ip, n->subnet, n->prefix))
+			return i;
+	}
+	return NONE;
+}
+
+/* What the instanceId and hostName name in this swarm. */
+struct named {
+	bool id_like;      /* one of them starts with a container-ID-like prefix */
+	char sid[13];      /* that prefix */
+	const char *field; /* "instanceId" or "hostName" */
+	size_t hit;        /* short_ids value ((index << 1) | is_container), NONE if unknown */
+	size_t task;       /* a task (any state) the instance names, NONE if none */
+	bool live_task;    /* ... and that task is live */
+};
+
+static void names_of(const struct recon *r, const struct eu_instance *in, struct named *nm)
+{
+	const char *cands[2] = {in->instance_id, in->hostname};
+
+	memset(nm, 0, sizeof(*nm));
+	nm->hit = nm->task = NONE;
+	for (int k = 0; k < 2 && nm->hit == NONE; k++) {
+		char sid[13];
+		if (cands[k] == NULL || !container_prefix(cands[k], sid))
+			continue;
+		if (!nm->id_like) {
+			nm->id_like = true;
+			memcpy(nm->sid, sid, sizeof(sid));
+			nm->field = k == 0 ? "instanceId" : "hostName";
+		}
+		nm->hit = hmap_get(r->short_ids, sid);
+		if (nm->hit != NONE) {
+			memcpy(nm->sid, sid, sizeof(sid));
+			nm->field = k == 0 ? "instanceId" : "hostName";
+		}
+	}
+	if (nm->hit != NONE && (nm->hit & 1) == 0)
+		nm->task = nm->hit >> 1;
+	if (nm->task == NONE && in->instance_id != NULL) {
+		/* an instanceId that starts with a task ID ("<task id>:app:port") */
+		char tid[ESRA_MAX_STRING];
+		size_t len = strcspn(in->instance_id, ":");
+		if (len > 0 && len < sizeof(tid)) {
+			memcpy(tid, in->instance_id, len);
+			tid[len] = '\0';
+			nm->task = hmap_get(r->task_by_id, tid);
+		}
+	}
+	nm->live_task = nm->task != NONE && model_task_live(&r->sw->tasks[nm->task]);
+}
+
+/* The networks of this swarm and their subnets, for a message ("gbsnet 10.0.1.0/24, ..."). */
+static const char *swarm_subnets(struct recon *r)
+{
+	char out[512], ib[IP4_STRLEN];
+	size_t len = 0, shown = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < r->sw->n_nets && len < sizeof(out); i++) {
+		const struct sw_network *n = &r->sw->nets[i];
+		if (!n->has_subnet || n->scope == NULL || strcmp(n->scope, "swarm") != 0)
+			continue;
+		if (shown++ == 4) {
+			snprintf(out + len, sizeof(out) - len, ", ...");
+			break;
+		}
+		len += (size_t)snprintf(out + len, sizeof(out) - len, "%s%s %s/%d", len ? ", " : "",
+		                        n->name ? n->name : n->id, ip4_format(n->subnet, ib),
+		                        n->prefix);
+	}
+	return fmt(r, "%s", shown ? out : "none with a subnet");
+}
+
+/* foreign_instance: an instance this swarm cannot claim; never judged, never acted on. */
+static int foreign(struct recon *r, struct finding_list *out, const struct eu_instance *in,
+                   const char *why)
+{
+	struct finding *f = instance_finding(r, out, FK_FOREIGN_INSTANCE, in, NONE);
+
+	if (f == NULL)
+		return ESRA_ENOMEM;
+	f->not_ours = why;
+	if (finding_texts(f, out) != 0 || finding_add_evidence(f, out, "%s", why) != 0)
+		return ESRA_ENOMEM;
+	return ESRA_OK;
+}
+
+static int wrong_network(struct recon *r, struct finding_list *out, const struct eu_instance *in,
+                         const struct sw_task *t, size_t net, bool local)
+{
+	char ib[IP4_STRLEN], lbl[ESRA_MAX_STRING];
+	struct finding *f;
+
+	ip4_format(in->ip, ib);
+	task_label(r, t, lbl, sizeof(lbl));
+	NN(f = instance_finding(r, out, FK_WRONG_NETWORK, in, t->service));
+	f->network = net_name(r, net);
+	f->variant = local ? WRONG_LOCAL_NET : WRONG_TASK_NET;
+	NN(f->words[0] = finding_strdup(out, lbl));
+	TRY(finding_texts(f, out));
+	if (local)
+		TRY(finding_add_evidence(f, out, "%s is in the subnet of %s, scope local", ib,
+		                         f->network));
+	else
+		TRY(finding_add_evidence(f, out, "task %s is live on %s (%s)", lbl, f->network,
+		                         r->sw->nets[net].ingress ? "the ingress network"
+		                                                  : "not a watched network"));
+	return ESRA_OK;
+nomem:
+	return ESRA_ENOMEM;
+}
+
+/* Whether this swarm cannot claim the instance: outside every subnet of its networks, or
+ * inside one while neither its app nor its instanceId/hostName names anything of this
+ * swarm. *net: the network whose subnet holds it (swarm-scoped, else node-local: *local). */
+static bool unclaimed(const struct recon *r, const struct eu_instance *in, size_t svc,
+                      const struct named *nm, size_t *net, bool *local)
+{
+	*local = false;
+	*net = net_holding(r, in->ip, true);
+	if (*net == NONE) {
+		*net = net_holding(r, in->ip, false);
+		*local = *net != NONE;
+		return true;
+	}
+	return svc == NONE && nm->task == NONE && nm->hit == NONE;
+}
+
+/* Ownership before judgment: is this instance provably this swarm's? Returns ESRA_OK with
+ * *ours set, after reporting it (foreign_instance, or wrong_network for a node-local address
+ * of a live task) when it is not. */
+static int claim(struct recon *r, struct finding_list *out, const struct eu_instance *in,
+                 size_t svc, const struct named *nm, bool *ours)
+{
+	char ib[IP4_STRLEN];
+	size_t net;
+	bool local;
+
+	*ours = !unclaimed(r, in, svc, nm, &net, &local);
+	ip4_format(in->ip, ib);
+	if (local && nm->live_task) {
+		*ours = false;
+		if (young(r, in->registration_ms))
+			return ESRA_OK;
+		return wrong_network(r, out, in, &r->sw->tasks[nm->task], net, true);
+	}
+	if (*ours)
+		return ESRA_OK;
+	if (local)
+		return foreign(r, out, in,
+		               fmt(r,
+		                   "%s is on %s (a node-local network) and its instanceId names "
+		                   "no live task of this swarm",
+		                   ib, net_name(r, net)));
+	if (net == NONE)
+		return foreign(r, out, in,
+		               fmt(r, "%s is in no subnet of this swarm's networks (%s)", ib,
+		                   swarm_subnets(r)));
+	return foreign(r, out, in,
+	               fmt(r,
+	                   "%s is in the subnet of %s, but neither the app %s nor the "
+	                   "instanceId/hostName names a service, task or container of this swarm",
+	                   ib, net_name(r, net), in->app));
+}
+
+/* Before anything is judged or probed: which instances this swarm cannot claim. An address
+ * something of this swarm holds is never foreign. */
+static int mark_foreign(struct recon *r)
+{
+	const struct eu_registry *g = r->reg;
+
+	r->foreign = calloc(g->n_inst + 1, sizeof(bool));
+	if (r->foreign == NULL)
+		return ESRA_ENOMEM;
+	for (size_t ai = 0; ai < g->n_apps; ai++)
+		for (size_t ii = g->apps[ai].first; ii < g->apps[ai].first + g->apps[ai].count;
+		     ii++) {
+			const struct eu_instance *in = &g->inst[ii];
+			struct named nm;
+			size_t net;
+			bool local;
+			if (!in->ip_valid || hmap_get_u64(r->ip_owners, in->ip) != NONE)
+				continue;
+			names_of(r, in, &nm);
+			r->foreign[ii] = unclaimed(r, in, r->app_svc[ai], &nm, &net, &local) &&
+			                 !(local && nm.live_task);
+		}
+	return ESRA_OK;
+}
+
+static bool is_foreign(const struct recon *r, size_t inst)
+{
+	return r->foreign != NULL && r->foreign[inst];
+}
+
+/* stale_instance and wrong_network (manager view only), after ownership. */
 static int judge_instances(struct recon *r, struct finding_list *out)
 {
 	const struct eu_registry *g = r->reg;
+	const char *marker = r->cfg->policy.owner_metadata;
 	char ib[IP4_STRLEN], age[32], lease[32];
 
 	for (size_t ai = 0; ai < g->n_apps; ai++) {
@@ -978,12 +1247,13 @@ static int judge_instances(struct recon *r, struct finding_list *out)
 		for (size_t ii = g->apps[ai].first; ii < g->apps[ai].first + g->apps[ai].count;
 		     ii++) {
 			const struct eu_instance *in = &g->inst[ii];
-			bool backed = false, grace = false;
+			bool backed = false, grace = false, ours, other_cluster;
 			size_t wrong_task = NONE, wrong_net = NONE;
+			struct named nm;
 			struct finding *f;
 			const char *ev;
 
-			if (!in->ip_valid || young(r, in->registration_ms))
+			if (!in->ip_valid)
 				continue;
 			for (size_t oi = hmap_get_u64(r->ip_owners, in->ip); oi != NONE;
 			     oi = r->owners[oi].next) {
@@ -1015,24 +1285,43 @@ static int judge_instances(struct recon *r, struct finding_list *out)
 						backed = true;
 				}
 			}
-			if (backed || grace)
+			if (backed)
 				continue;
-			ip4_format(in->ip, ib);
 			if (wrong_task != NONE) {
-				const struct sw_task *t = &r->sw->tasks[wrong_task];
-				char lbl[ESRA_MAX_STRING];
-				NN(f = instance_finding(r, out, FK_WRONG_NETWORK, in, t->service));
-				f->network = net_name(r, wrong_net);
-				NN(f->words[0] =
-				       finding_strdup(out, task_label(r, t, lbl, sizeof(lbl))));
-				TRY(finding_texts(f, out));
-				TRY(finding_add_evidence(
-				    f, out, "task %s is live on %s (%s)", lbl, f->network,
-				    r->sw->nets[wrong_net].ingress ? "the ingress network"
-				                                   : "not a watched network"));
+				/* a live task of this swarm holds the address: ours */
+				if (!young(r, in->registration_ms))
+					TRY(wrong_network(r, out, in, &r->sw->tasks[wrong_task],
+					                  wrong_net, false));
 				continue;
 			}
+			names_of(r, in, &nm);
+			TRY(claim(r, out, in, svc, &nm, &ours));
+			if (!ours || grace || young(r, in->registration_ms))
+				continue;
+			/* another cluster in the same subnet: a container this swarm never ran */
+			other_cluster =
+			    nm.id_like && nm.hit == NONE && nm.task == NONE &&
+			    !(marker[0] != '\0' && model_inst_has_meta_pair(in, marker));
+			ip4_format(in->ip, ib);
 			NN(f = instance_finding(r, out, FK_STALE_INSTANCE, in, svc));
+			if (other_cluster) {
+				f->severity = SEV_WARNING;
+				f->suggested_action = "none";
+				NN(f->not_ours = finding_printf(
+				       out,
+				       "%s starts with %s, a container that no task of this swarm "
+				       "(history included) and no container of this node ever had",
+				       nm.field, nm.sid));
+				f->variant = STALE_OTHER_CLUSTER;
+				f->words[0] = nm.field; /* static: "instanceId" | "hostName" */
+				TRY(finding_texts(f, out));
+				TRY(finding_add_evidence(f, out, "%s", f->not_ours));
+				TRY(finding_add_evidence(f, out,
+				                         "no live task or running container has %s "
+				                         "on a watched network",
+				                         ib));
+				continue;
+			}
 			{
 				int64_t since = r->in.now_ms - in->last_renewal_ms;
 				bool expired = in->last_renewal_ms <= 0 ||
@@ -1251,7 +1540,8 @@ static int judge_hostnames(struct recon *r, const struct dns_view *dns, struct h
 			const struct dns_answer *a;
 			bool ok = false;
 			struct finding *f;
-			if (in->hostname[0] == '\0' || in->hostname_is_ip || !in->ip_valid)
+			if (in->hostname[0] == '\0' || in->hostname_is_ip || !in->ip_valid ||
+			    is_foreign(r, ii))
 				continue;
 			k = hmap_get(ans, in->hostname);
 			if (k == NONE)
@@ -1326,7 +1616,7 @@ int recon_judge(struct recon *r, const struct dns_view *dns, const enum probe_rc
 		return esra_err_set(err, ESRA_ENOMEM, "reconcile: out of memory");
 	if (dns != NULL && (rc = judge_names(r, dns, ans, out)) != 0)
 		goto out;
-	if (r->manager && r->reg != NULL && (rc = judge_instances(r, out)) != 0)
+	if (r->manager && r->reg != NULL && !r->scope_bad && (rc = judge_instances(r, out)) != 0)
 		goto out;
 	if (r->manager && (rc = judge_orphans(r, out)) != 0)
 		goto out;

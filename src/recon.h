@@ -82,6 +82,12 @@ int recon_peer_divergence(struct recon *r, const struct eu_registry *const *regs
                           const char *const *names, size_t n, struct finding_list *out,
                           struct esra_err *err) ESRA_WUR;
 
+/* A wrong scope: swarm.networks names a network this swarm does not have (judged on a
+ * manager only). Writes a message naming the key, the missing names and the networks that
+ * exist into out. While it is wrong, instances are not judged (recon_judge leaves
+ * stale_instance and wrong_network out), and the caller must not act. */
+bool recon_scope_error(const struct recon *r, char *out, size_t outsz);
+
 /* The swarm service an Eureka app maps to (names.map, then case-insensitive match with
  * swarm.stack_prefix or the stack namespace stripped); MODEL_NONE if none. */
 size_t recon_service_of_app(const struct recon *r, const char *app);

@@ -54,7 +54,8 @@ int report_add_action(struct report *r, const struct report_action *a)
 	c->app = finding_strdup(&r->findings, a->app ? a->app : "");
 	c->instance_id = finding_strdup(&r->findings, a->instance_id ? a->instance_id : "");
 	c->reason = finding_strdup(&r->findings, a->reason ? a->reason : "");
-	if (!c->action || !c->app || !c->instance_id || !c->reason)
+	c->rule = a->rule != NULL ? finding_strdup(&r->findings, a->rule) : NULL;
+	if (!c->action || !c->app || !c->instance_id || !c->reason || (a->rule && !c->rule))
 		return ESRA_ENOMEM;
 	r->n_actions++;
 	return ESRA_OK;
@@ -150,7 +151,10 @@ void report_finish(struct report *r)
 
 static const char *result_name(enum act_result a)
 {
-	return a == ACT_DONE ? "done" : a == ACT_SKIPPED ? "skipped" : "failed";
+	return a == ACT_DONE      ? "done"
+	       : a == ACT_SKIPPED ? "skipped"
+	       : a == ACT_PLANNED ? "planned"
+	                          : "failed";
 }
 
 /* ---------------------------------------------------------------- text */
@@ -376,6 +380,39 @@ void report_age(int64_t ms, char *out, size_t outsz)
 		         (long long)(s % 86400 / 3600));
 }
 
+/* "3 instances of 1 app are outside this swarm: not judged (LEGACY-BILLING)". */
+static int foreign_line(const struct report *r, struct buf *b)
+{
+	const struct finding_list *l = &r->findings;
+	size_t n = 0, apps = 0, len;
+	char names[256] = "", tmp[512];
+
+	for (size_t i = 0; i < l->n; i++) {
+		bool seen = false;
+		if (l->v[i].kind != FK_FOREIGN_INSTANCE)
+			continue;
+		n++;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = l->v[j].kind == FK_FOREIGN_INSTANCE &&
+			       esra_strcasecmp(l->v[j].app, l->v[i].app) == 0;
+		if (seen)
+			continue;
+		len = strlen(names);
+		if (apps < 3)
+			snprintf(names + len, sizeof(names) - len, "%s%s", apps ? ", " : "",
+			         l->v[i].app);
+		else if (apps == 3)
+			snprintf(names + len, sizeof(names) - len, ", ...");
+		apps++;
+	}
+	if (n == 0)
+		return 0;
+	snprintf(tmp, sizeof(tmp),
+	         "%zu instance%s of %zu app%s %s outside this swarm: not judged (%s)", n,
+	         n == 1 ? "" : "s", apps, apps == 1 ? "" : "s", n == 1 ? "is" : "are", names);
+	return wrap(b, "foreign: ", 9, tmp);
+}
+
 int report_text(const struct report *r, struct buf *b)
 {
 	char ts[ESRA_TIME_MAX], tmp[1024];
@@ -421,10 +458,14 @@ int report_text(const struct report *r, struct buf *b)
 		         n->proposal ? ", use " : "", n->proposal ? n->proposal : "");
 		rc = wrap(b, "name ", 5, tmp);
 	}
+	if (rc == 0)
+		rc = foreign_line(r, b);
 	for (size_t i = 0; i < r->findings.n && rc == 0; i++) {
 		const struct finding *f = &r->findings.v[i];
 		char head[128], sb[ESRA_MAX_STRING + 1];
 		const char *subject = NULL;
+		if (f->kind == FK_FOREIGN_INSTANCE) /* one line for all (JSON lists each) */
+			continue;
 		rc = buf_puts(b, "\n");
 		snprintf(head, sizeof(head), "%s %s", status_word(f->severity),
 		         finding_kind(f->kind)->name);
@@ -453,8 +494,9 @@ int report_text(const struct report *r, struct buf *b)
 		rc = buf_puts(b, "\nactions:\n");
 	for (size_t i = 0; i < r->n_actions && rc == 0; i++) {
 		const struct report_action *a = &r->actions[i];
-		snprintf(tmp, sizeof(tmp), "%s %s/%s: %s%s%s%s", a->action, a->app, a->instance_id,
-		         result_name(a->result), a->reason[0] ? " (" : "", a->reason,
+		snprintf(tmp, sizeof(tmp), "%s %s/%s: %s%s%s%s%s%s", a->action, a->app,
+		         a->instance_id, result_name(a->result), a->reason[0] ? " (" : "",
+		         a->reason, a->rule ? "; rule " : "", a->rule ? a->rule : "",
 		         a->reason[0] ? ")" : "");
 		rc = wrap(b, "  ", 4, tmp);
 	}
@@ -578,6 +620,8 @@ static cJSON *finding_json(const struct finding *f)
 		add_str(o, "proposal", f->proposal);
 	if (ki->fields & FF_ACTION)
 		add_str(o, "suggested_action", f->suggested_action);
+	if (f->not_ours != NULL)
+		add_str(o, "not_ours", f->not_ours);
 	if (ki->fields & FF_LEASE) {
 		add_time(o, "registered_at", f->registered_ms);
 		add_time(o, "last_renewal_at", f->last_renewal_ms);
@@ -754,6 +798,7 @@ int report_json(const struct report *r, struct buf *out)
 		cJSON_AddStringToObject(o, "instance_id", a->instance_id);
 		cJSON_AddStringToObject(o, "result", result_name(a->result));
 		cJSON_AddStringToObject(o, "reason", a->reason);
+		add_str(o, "rule", a->rule);
 		if (a->peers_agree >= 0)
 			cJSON_AddBoolToObject(o, "peers_agree", a->peers_agree == 1);
 		else
@@ -806,7 +851,8 @@ void report_count_actions(const struct report *r, struct report_counters *c)
 		int k = strcmp(a->action, "deregister") == 0 ? 0
 		        : strcmp(a->action, "flag") == 0     ? 1
 		                                             : 2;
-		c->actions[k][a->result]++;
+		if (a->result != ACT_PLANNED) /* --plan sends nothing */
+			c->actions[k][a->result]++;
 	}
 	if (r->eureka.ok && r->docker.ok && r->dns.ok)
 		c->last_success_ms = r->generated_ms;

@@ -27,6 +27,7 @@ struct report_action {
 	const char *reason;
 	int peers_agree;  /* 1 yes, 0 no, -1 not verified */
 	long http_status; /* 0 when nothing was sent */
+	const char *rule; /* the safety rule that refused it (act_rule_name), NULL if none */
 };
 
 /* Preflight verdict for one name. */

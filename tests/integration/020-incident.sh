@@ -19,7 +19,7 @@ for ip in $(task_ips gbs-cms); do
   jsclient_start --app gbs-cms --ip "$ip" --instance-id "live-$ip:gbs-cms:8080" --interval 1000
 done
 jsclient_start --app gbs-user --ip "$(task_ips gbs-user)" --instance-id "live:gbs-user:8080" --interval 1000
-register_stale GBS-CMS deadbeef0000:gbs-cms:8080 10.0.1.250 600
+register_stale GBS-CMS stale-250:gbs-cms:8080 "$(net_ip 250)" 600
 # grace 0: judge the just-registered live instances too (they must be found backed)
 esra_conf "$IT_TMP/esra.conf" node1 'policy = { grace_seconds = 0; };'
 
@@ -41,10 +41,10 @@ assert_eq node1 "$(json_get "$p" 'j.node')" "the node it was seen on"
 assert_eq gbsnet "$(json_get "$p" 'j.network')" "the network"
 assert_contains "$(json_get "$p" 'j.remedy')" "service ghost carries the alias gbs-cms" "what to do: the alias"
 assert_contains "$(json_get "$p" 'j.remedy')" "gbs-cms-new" "what to do: the clean name"
-s=$(finding stale_instance instance_id=deadbeef0000:gbs-cms:8080)
+s=$(finding stale_instance instance_id=stale-250:gbs-cms:8080)
 [ "$s" != null ] || fail "the stale instance was not found"
 assert_eq deregister "$(json_get "$s" 'j.suggested_action')" "its lease expired: deregister"
-assert_eq 10.0.1.250 "$(json_get "$s" 'j.ip')" "stale instance ip"
+assert_eq "$(net_ip 250)" "$(json_get "$s" 'j.ip')" "stale instance ip"
 assert_eq gbs-cms "$(json_get "$s" 'j.service')" "stale instance mapped to service gbs-cms"
 assert_eq 1 "$(json_get "$ESRA_OUT" "j.findings.filter(f => f.kind === 'stale_instance').length")" "only the stale instance (the live ones are backed)"
 assert_eq 0 "$(json_get "$ESRA_OUT" "j.findings.filter(f => f.kind === 'source_error').length")" "no source error"
@@ -59,7 +59,7 @@ assert_contains "$first" "poisoned name" "first line: poisoned name"
 assert_contains "$first" "(gbs-cms" "first line: which name"
 assert_contains "$first" "1 stale instance" "first line: the stale instance"
 assert_contains "$first" "| poisoned_name=" "first line: perfdata"
-for s in "node node1 (manager, leader)" "$GHOST_VIP: VIP of service ghost, 0 live tasks" "proposal: gbs-cms-new" "do: service ghost carries the alias" "deadbeef0000:gbs-cms:8080"; do
+for s in "node node1 (manager, leader)" "$GHOST_VIP: VIP of service ghost, 0 live tasks" "proposal: gbs-cms-new" "do: service ghost carries the alias" "stale-250:gbs-cms:8080"; do
   assert_contains "$ESRA_OUT" "$s" "text report: $s"
 done
 cp "$IT_TMP/esra.out" "$IT_TMP/report.txt"

@@ -14,7 +14,7 @@ incident_setup
 dk node2 run -d -q --name w2 --network gbsnet esra/bb sleep 1000000 >/dev/null
 wait_for "w2: gbs-cms resolves to 2 addresses" 60 _lines_is 2 dns_a gbs-cms w2
 emu_start --quiet
-register_stale GBS-CMS gone:gbs-cms:8080 10.0.1.250 600
+register_stale GBS-CMS gone:gbs-cms:8080 "$(net_ip 250)" 600
 
 # ------------------------------------------------------------------ the worker
 SEAT=w2 esra_conf "$IT_TMP/w.conf" node2

@@ -16,7 +16,7 @@ emu_start --quiet
 for ip in $(task_ips gbs-cms); do
   jsclient_start --app gbs-cms --ip "$ip" --instance-id "live-$ip:gbs-cms:8080" --interval 1000
 done
-register_stale GBS-CMS deadbeef0000:gbs-cms:8080 10.0.1.250 600
+register_stale GBS-CMS stale-250:gbs-cms:8080 "$(net_ip 250)" 600
 AUDIT=$IT_TMP/audit.log
 esra_conf "$IT_TMP/esra.conf" node1 "policy = { grace_seconds = 0; audit_log = \"$AUDIT\"; };"
 
@@ -28,17 +28,17 @@ assert_eq "" "$(esra_writes)" "report mode: no write reached Eureka"
 
 # --apply
 esra_run "$IT_TMP/esra.conf" check --format json --apply
-a=$(action instance_id=deadbeef0000:gbs-cms:8080)
+a=$(action instance_id=stale-250:gbs-cms:8080)
 [ "$a" != null ] || fail "no action for the stale instance: $ESRA_OUT"
 assert_eq deregister "$(json_get "$a" 'j.action')" "action: deregister"
 assert_eq "done" "$(json_get "$a" 'j.result')" "result: done"
 assert_eq true "$(json_get "$a" 'j.peers_agree')" "the (only) peer agrees"
 assert_eq 1 "$(json_get "$ESRA_OUT" 'j.actions.length')" "exactly one action"
-assert_eq 404 "$(present GBS-CMS deadbeef0000:gbs-cms:8080)" "the stale instance is gone"
+assert_eq 404 "$(present GBS-CMS stale-250:gbs-cms:8080)" "the stale instance is gone"
 for ip in $(task_ips gbs-cms); do
   assert_eq UP "$(inst_status GBS-CMS "live-$ip:gbs-cms:8080")" "live instance $ip untouched"
 done
-assert_eq "DELETE /eureka/apps/GBS-CMS/deadbeef0000:gbs-cms:8080 200" "$(esra_writes)" "the one write esra sent"
+assert_eq "DELETE /eureka/apps/GBS-CMS/stale-250:gbs-cms:8080 200" "$(esra_writes)" "the one write esra sent"
 assert_eq 0 "$(emu_ctl GET requests | json_get - "j.requests.filter(r => r.headers['x-netflix-discovery-replication']).length")" \
   "no write carries the peer replication header"
 
@@ -46,7 +46,7 @@ assert_eq 0 "$(emu_ctl GET requests | json_get - "j.requests.filter(r => r.heade
 assert_eq 2 "$(grep -c . "$AUDIT")" "two audit lines"
 l1=$(sed -n 1p "$AUDIT")
 l2=$(sed -n 2p "$AUDIT")
-assert_eq "before planned deregister deadbeef0000:gbs-cms:8080" \
+assert_eq "before planned deregister stale-250:gbs-cms:8080" \
   "$(json_get "$l1" '[j.phase, j.result, j.action, j.instance_id].join(" ")')" "audit: before"
 assert_eq "after done 200 node1 GBS-CMS" \
   "$(json_get "$l2" '[j.phase, j.result, j.http_status, j.node, j.app].join(" ")')" "audit: after"

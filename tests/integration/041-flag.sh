@@ -15,7 +15,7 @@ emu_start --quiet
 for ip in $(task_ips gbs-cms); do
   jsclient_start --app gbs-cms --ip "$ip" --instance-id "live-$ip:gbs-cms:8080" --interval 1000
 done
-jsclient_start --app gbs-cms --ip 10.0.1.251 --instance-id "zombie:gbs-cms:8080" --interval 1000
+jsclient_start --app gbs-cms --ip "$(net_ip 251)" --instance-id "zombie:gbs-cms:8080" --interval 1000
 esra_conf "$IT_TMP/esra.conf" node1 "policy = { grace_seconds = 0; };"
 
 esra_run "$IT_TMP/esra.conf" check --format json --apply
@@ -43,11 +43,11 @@ assert_contains "$(json_get "$(action instance_id=zombie:gbs-cms:8080)" 'j.resul
   "skipped: already OUT_OF_SERVICE" "a second run skips it"
 
 # mode flag: an expired lease is flagged too, never deleted
-register_stale GBS-CMS deadbeef0000:gbs-cms:8080 10.0.1.250 600
+register_stale GBS-CMS stale-250:gbs-cms:8080 "$(net_ip 250)" 600
 esra_conf "$IT_TMP/flag.conf" node1 "policy = { mode = \"flag\"; grace_seconds = 0; };"
 esra_run "$IT_TMP/flag.conf" check --format json
-assert_eq "flag done" "$(json_get "$(action instance_id=deadbeef0000:gbs-cms:8080)" 'j.action + " " + j.result')" "mode flag: flagged"
-assert_eq 200 "$(present GBS-CMS deadbeef0000:gbs-cms:8080)" "mode flag: still registered"
+assert_eq "flag done" "$(json_get "$(action instance_id=stale-250:gbs-cms:8080)" 'j.action + " " + j.result')" "mode flag: flagged"
+assert_eq 200 "$(present GBS-CMS stale-250:gbs-cms:8080)" "mode flag: still registered"
 assert_not_contains "$(esra_writes)" "DELETE" "mode flag: nothing deleted"
 
 it_finish

@@ -12,8 +12,10 @@ need_esra
 swarm_up
 base_setup
 emu_start --quiet
-for i in 1 2 3 4; do register_stale ORDERS "dead$i:orders:8080" "10.0.1.24$i" 600; done
-esra_conf "$IT_TMP/esra.conf" node1 "policy = { grace_seconds = 0; max_fraction_registry = 1.0; };"
+for i in 1 2 3 4; do register_stale ORDERS "dead$i:orders:8080" "$(net_ip 24$i)" 600; done
+# ORDERS is gbs-user's app (names.map): without a service of this swarm it would be foreign
+esra_conf "$IT_TMP/esra.conf" node1 "policy = { grace_seconds = 0; max_fraction_registry = 1.0; };" \
+  "names = { map = ( (\"ORDERS\", \"gbs-user\") ); };"
 count() { emu_get apps/ORDERS -H 'Accept: application/json' | json_get - '[].concat(j.application.instance || []).length'; }
 for cycle in 1 2 3; do
   esra_run "$IT_TMP/esra.conf" check --format json --apply

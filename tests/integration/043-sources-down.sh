@@ -16,17 +16,17 @@ MAIN_PORT=$EMU_PORT
 for ip in $(task_ips gbs-cms); do
   jsclient_start --app gbs-cms --ip "$ip" --instance-id "live-$ip:gbs-cms:8080" --interval 1000
 done
-register_stale GBS-CMS deadbeef0000:gbs-cms:8080 10.0.1.250 600
+register_stale GBS-CMS stale-250:gbs-cms:8080 "$(net_ip 250)" 600
 untouched() { # after every fault
   assert_eq "" "$(esra_writes -p "$MAIN_PORT")" "$1: nothing written"
-  assert_eq 200 "$(present -p "$MAIN_PORT" GBS-CMS deadbeef0000:gbs-cms:8080)" "$1: the stale instance is still there"
+  assert_eq 200 "$(present -p "$MAIN_PORT" GBS-CMS stale-250:gbs-cms:8080)" "$1: the stale instance is still there"
   for ip in $(task_ips gbs-cms); do
     assert_eq UP "$(inst_status -p "$MAIN_PORT" GBS-CMS "live-$ip:gbs-cms:8080")" "$1: live instance $ip untouched"
   done
 }
 skipped_because() { # CASE REASON
   local a
-  a=$(action instance_id=deadbeef0000:gbs-cms:8080)
+  a=$(action instance_id=stale-250:gbs-cms:8080)
   [ "$a" != null ] || fail "$1: no action reported: $ESRA_OUT"
   assert_eq skipped "$(json_get "$a" 'j.result')" "$1: skipped"
   assert_contains "$(json_get "$a" 'j.reason')" "$2" "$1: says why"

@@ -21,8 +21,8 @@ both() { # APP ID IP AGO
   register_stale -p "$B" "$@"
 }
 for ip in $(task_ips gbs-cms); do both GBS-CMS "live-$ip:gbs-cms:8080" "$ip" 5; done
-both GBS-CMS stale1:gbs-cms:8080 10.0.1.250 600
-register_stale -p "$B" GBS-CMS onlyb:gbs-cms:8080 10.0.1.251 600
+both GBS-CMS stale1:gbs-cms:8080 "$(net_ip 250)" 600
+register_stale -p "$B" GBS-CMS onlyb:gbs-cms:8080 "$(net_ip 251)" 600
 esra_conf "$IT_TMP/esra.conf" node1 "policy = { grace_seconds = 0; max_fraction_per_app = 1.0; max_fraction_registry = 1.0; allow_empty_app = true; };"
 
 esra_run "$IT_TMP/esra.conf" check --format json --apply
@@ -46,11 +46,11 @@ done
 # the first peer dies for writes in the middle of the cycle
 emu_ctl -p "$A" DELETE requests >/dev/null
 emu_ctl -p "$B" DELETE requests >/dev/null
-register_stale -p "$A" GBS-CMS stale2:gbs-cms:8080 10.0.1.252 600
-register_stale -p "$B" GBS-CMS stale2:gbs-cms:8080 10.0.1.252 600
-register_stale -p "$B" GBS-CMS stale1:gbs-cms:8080 10.0.1.250 600 >/dev/null
-register_stale -p "$A" GBS-CMS stale1:gbs-cms:8080 10.0.1.250 600 >/dev/null
-register_stale -p "$A" GBS-CMS onlyb:gbs-cms:8080 10.0.1.251 600 >/dev/null
+register_stale -p "$A" GBS-CMS stale2:gbs-cms:8080 "$(net_ip 252)" 600
+register_stale -p "$B" GBS-CMS stale2:gbs-cms:8080 "$(net_ip 252)" 600
+register_stale -p "$B" GBS-CMS stale1:gbs-cms:8080 "$(net_ip 250)" 600 >/dev/null
+register_stale -p "$A" GBS-CMS stale1:gbs-cms:8080 "$(net_ip 250)" 600 >/dev/null
+register_stale -p "$A" GBS-CMS onlyb:gbs-cms:8080 "$(net_ip 251)" 600 >/dev/null
 emu_ctl -p "$A" POST fault '{"method": "DELETE", "path": "stale2", "count": 100, "close": true}' >/dev/null
 esra_run "$IT_TMP/esra.conf" check --format json --apply
 a=$(action instance_id=stale2:gbs-cms:8080)

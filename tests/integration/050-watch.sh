@@ -17,7 +17,7 @@ emu_start --quiet
 for ip in $(task_ips gbs-cms); do
   jsclient_start --app gbs-cms --ip "$ip" --instance-id "live-$ip:gbs-cms:8080" --interval 1000
 done
-register_stale GBS-CMS deadbeef0000:gbs-cms:8080 10.0.1.250 600
+register_stale GBS-CMS stale-250:gbs-cms:8080 "$(net_ip 250)" 600
 free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 PORT=$(free_port)
 esra_conf "$IT_TMP/esra.conf" node1 "policy = { mode = \"deregister\"; grace_seconds = 0; confirm_cycles = 3; };" \
@@ -33,7 +33,7 @@ cycles() { grep -c 'esra info: cycle:' "$IT_TMP/watch.err" || true; }
 
 # cycles 1 and 2: the stale instance is reported, not acted on
 wait_for "two cycles" 20 _count_is 2 cycles
-assert_eq 200 "$(present GBS-CMS deadbeef0000:gbs-cms:8080)" "not acted on before confirm_cycles"
+assert_eq 200 "$(present GBS-CMS stale-250:gbs-cms:8080)" "not acted on before confirm_cycles"
 s=$(get /status)
 assert_eq critical "$(json_get "$s" 'j.status')" "/status: the last report"
 assert_contains "$(json_get "$s" "j.actions.map(a => a.result + ': ' + a.reason).join()")" \
@@ -44,7 +44,7 @@ assert_contains "$m" 'esra_is_leader 1' "/metrics: leader"
 assert_contains "$m" 'esra_source_up{source="eureka"} 1' "/metrics: sources"
 
 # by the third cycle it is confirmed and deregistered
-gone() { [ "$(present GBS-CMS deadbeef0000:gbs-cms:8080)" = 404 ]; }
+gone() { [ "$(present GBS-CMS stale-250:gbs-cms:8080)" = 404 ]; }
 wait_for "deregistered once confirmed" 20 gone
 assert_ge3() { [ "$(cycles)" -ge 3 ]; }
 assert_ge3 || fail "deregistered before the third cycle"
@@ -76,7 +76,7 @@ dt=$(($(now_ms) - t0))
 pass "SIGTERM stopped it in ${dt} ms"
 
 # the worker never acts
-register_stale GBS-CMS deadbeef0001:gbs-cms:8080 10.0.1.249 600
+register_stale GBS-CMS stale-249:gbs-cms:8080 "$(net_ip 249)" 600
 PORT=$(free_port)
 SEAT=w2 esra_conf "$IT_TMP/w.conf" node2 "policy = { mode = \"deregister\"; grace_seconds = 0; confirm_cycles = 1; };" \
   "watch = { interval_seconds = 1; listen = \"127.0.0.1:$PORT\"; };" 'log = { level = "debug"; };'
@@ -87,7 +87,7 @@ W2=$!
 IT_BG_PIDS+=("$W2")
 wait_for "worker /healthz" 20 _count_is 200 code /healthz
 sleep 2.5
-assert_eq 200 "$(present GBS-CMS deadbeef0001:gbs-cms:8080)" "the worker did not act"
+assert_eq 200 "$(present GBS-CMS stale-249:gbs-cms:8080)" "the worker did not act"
 assert_contains "$(get /metrics)" 'esra_is_leader 0' "worker: not the leader"
 kill -TERM "$W2"
 wait "$W2" || true

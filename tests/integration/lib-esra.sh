@@ -6,6 +6,7 @@
 #   finding KIND [KEY=VALUE] the first finding of KIND (matching KEY) in ESRA_OUT, as JSON
 #   register_stale [-p PORT] APP ID IP [RENEWED_SECONDS_AGO]  an aged instance (control API)
 #   now_ms                   epoch milliseconds
+#   net_ip HOST [NET]        the address ending in HOST in NET's /24 (default gbsnet)
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
@@ -86,4 +87,12 @@ inst_status() {
 # action FIELD=VALUE: the first action of the last JSON report matching it.
 action() {
   json_get "$ESRA_OUT" "j.actions.filter(a => a['${1%%=*}'] === '${1#*=}')[0]"
+}
+# net_ip HOST [NET]: the address ending in HOST in NET's (default gbsnet) /24 IPAM subnet. A
+# shared swarm re-creates gbsnet in each scenario, each time in another /24 of the pool, and an
+# instance is this swarm's only inside a subnet of its networks.
+net_ip() {
+  local s
+  s=$(dk node1 network inspect -f '{{(index .IPAM.Config 0).Subnet}}' "${2:-gbsnet}")
+  echo "${s%.*}.$1"
 }

@@ -39,15 +39,27 @@ static struct sw_view *sw_manager(void)
 	return v;
 }
 
-static void add_net(struct sw_view *v, const char *id, const char *name, bool ingress)
+/* A network with an IPAM subnet: scope "swarm" for overlays, "local" for bridges. */
+static struct sw_network *add_net_subnet(struct sw_view *v, const char *id, const char *name,
+                                         const char *scope, const char *subnet, int prefix)
 {
 	struct sw_network *n = model_sw_add_network(v);
 
 	n->id = id;
 	n->name = name;
-	n->driver = "overlay";
-	n->scope = "swarm";
-	n->ingress = ingress;
+	n->scope = scope;
+	n->driver = strcmp(scope, "swarm") == 0 ? "overlay" : "bridge";
+	n->has_subnet = true;
+	n->subnet = ip(subnet);
+	n->prefix = prefix;
+	return n;
+}
+
+/* An overlay: ingress is 10.255.0.0/16, the others 10.0.0.0/16. */
+static void add_net(struct sw_view *v, const char *id, const char *name, bool ingress)
+{
+	add_net_subnet(v, id, name, "swarm", ingress ? "10.255.0.0" : "10.0.0.0", 16)->ingress =
+	    ingress;
 }
 
 static void add_svc(struct sw_view *v, const char *id, const char *name, long replicas, bool dnsrr,
@@ -531,7 +543,7 @@ static void test_recon_stale_instance_deregister_or_flag_by_lease(void **state)
 	add_inst(w.reg, "GBS-CMS", "aaaaaaaaaaaa:gbs-cms:8080", "10.0.1.4", 8080, AGO(3600),
 	         AGO(5));
 	/* dead and no longer renewed: deregister */
-	add_inst(w.reg, "GBS-CMS", "deadbeef0000:gbs-cms:8080", "10.0.1.200", 8080, AGO(7200),
+	add_inst(w.reg, "GBS-CMS", "10.0.1.200:gbs-cms:8080", "10.0.1.200", 8080, AGO(7200),
 	         AGO(600));
 	/* no task but still heartbeating: flag */
 	add_inst(w.reg, "GBS-CMS", "zombie:gbs-cms:8080", "10.0.1.201", 8080, AGO(7200), AGO(10));
@@ -543,9 +555,10 @@ static void test_recon_stale_instance_deregister_or_flag_by_lease(void **state)
 	judge(&w, NULL);
 	assert_null(find(&w, FK_STALE_INSTANCE, "aaaaaaaaaaaa:gbs-cms:8080"));
 	assert_null(find(&w, FK_STALE_INSTANCE, "fresh:gbs-cms:8080"));
-	f = find(&w, FK_STALE_INSTANCE, "deadbeef0000:gbs-cms:8080");
+	f = find(&w, FK_STALE_INSTANCE, "10.0.1.200:gbs-cms:8080");
 	assert_non_null(f);
 	assert_string_equal(f->suggested_action, "deregister");
+	assert_null(f->not_ours);
 	assert_string_equal(f->service, "gbs-cms");
 	assert_int_equal(f->ip, ip("10.0.1.200"));
 	assert_int_equal(f->port, 8080);
@@ -882,6 +895,243 @@ static void test_propose_candidates_follow_the_rename_pattern(void **state)
 	world_free(&w);
 }
 
+/* ---------------------------------------------------------------- ownership */
+
+/* gbsnet 10.0.1.0/24 and ingress 10.0.0.0/24 (swarm), docker_gwbridge 172.18.0.0/16 (local);
+ * gbs-cms with live task t1 (container aaaaaaaaaaaa...) and a shut-down task t0 of a renamed
+ * service (container c0ffee00beef...). */
+static void owned_world(struct world *w)
+{
+	w->sw = sw_manager();
+	add_net_subnet(w->sw, "net1", "gbsnet", "swarm", "10.0.1.0", 24);
+	add_net_subnet(w->sw, "ing", "ingress", "swarm", "10.0.0.0", 24)->ingress = true;
+	add_net_subnet(w->sw, "gw", "docker_gwbridge", "local", "172.18.0.0", 16);
+	add_svc(w->sw, "s1", "gbs-cms", 1, false, "net1", "10.0.1.2", NULL, NULL);
+	add_svc(w->sw, "s2", "cms-old", 0, false, "net1", "10.0.1.3", NULL, NULL);
+	add_task(w->sw, "t1", "s1", 1, SW_ST_RUNNING, SW_ST_RUNNING, "net1", "10.0.1.4", AGO(3600),
+	         "aaaaaaaaaaaa1111");
+	add_task(w->sw, "t0", "s2", 1, SW_ST_SHUTDOWN, SW_ST_SHUTDOWN, "net1", "10.0.1.9",
+	         AGO(7200), "c0ffee00beef2222");
+	link_sw(w->sw);
+	w->reg = model_reg_new();
+}
+
+static size_t count(const struct world *w, enum fkind k)
+{
+	return finding_count(&w->out, k);
+}
+
+/* Outside every subnet of this swarm: foreign (info), never stale, never critical. */
+static void test_recon_outside_every_subnet_is_foreign(void **state)
+{
+	struct world w;
+	const struct finding *f;
+	struct eu_instance *in;
+
+	(void)state;
+	cfg_init(&w, NULL);
+	owned_world(&w);
+	add_inst(w.reg, "LEGACY-BILLING", "vm-billing-1", "192.168.77.5", 8080, AGO(86400), AGO(5));
+	add_inst(w.reg, "LEGACY-BILLING", "vm-billing-2", "192.168.77.6", 8080, AGO(86400), AGO(5));
+	in = add_inst(w.reg, "LEGACY-BILLING", "vm-billing-3", "192.168.77.7", 8080, AGO(86400),
+	              AGO(900));
+	in->hostname = "billing-3.corp";
+	in->hostname_is_ip = false;
+	{
+		static const char *const a[] = {"billing-3.corp=192.168.1.1"};
+		w.dns = dns_of(a, 1);
+	}
+	/* even an app of this swarm's name is not ours outside its subnets */
+	add_inst(w.reg, "GBS-CMS", "10.9.9.9:gbs-cms:8080", "10.9.9.9", 8080, AGO(7200), AGO(900));
+	judge(&w, NULL);
+	assert_int_equal(count(&w, FK_FOREIGN_INSTANCE), 4);
+	assert_int_equal(count(&w, FK_STALE_INSTANCE), 0);
+	f = find(&w, FK_FOREIGN_INSTANCE, "vm-billing-3");
+	assert_non_null(f);
+	assert_int_equal(f->severity, SEV_INFO);
+	assert_non_null(strstr(f->not_ours, "192.168.77.7 is in no subnet of this swarm's networks "
+	                                    "(gbsnet 10.0.1.0/24, ingress 10.0.0.0/24)"));
+	assert_true(finding_list_status(&w.out) <= SEV_INFO); /* never critical */
+	/* never judged in any way: not probed, its hostName not asked nor judged */
+	assert_null(find(&w, FK_HOSTNAME_MISMATCH, NULL));
+	{
+		size_t *idx, n;
+		const char **names;
+		struct esra_err err;
+		assert_int_equal(recon_probe_targets(w.r, &idx, &n), ESRA_OK);
+		assert_int_equal(n, 0);
+		free(idx);
+		assert_int_equal(recon_dns_names(w.r, &names, &n, &err), ESRA_OK);
+		for (size_t i = 0; i < n; i++)
+			assert_string_not_equal(names[i], "billing-3.corp");
+		free(names);
+	}
+	{
+		/* the same when the registry joins a reconcile made of the swarm view alone */
+		struct recon_input rin = {&w.cfg, NULL, w.sw, NOW};
+		struct esra_err err;
+		struct recon *r2 = recon_new(&rin, &err);
+		size_t *idx, n;
+		assert_non_null(r2);
+		assert_int_equal(recon_add_registry(r2, w.reg, &err), ESRA_OK);
+		assert_int_equal(recon_probe_targets(r2, &idx, &n), ESRA_OK);
+		assert_int_equal(n, 0);
+		free(idx);
+		recon_free(r2);
+	}
+	world_free(&w);
+}
+
+/* Inside a subnet, but neither the app nor the instanceId names anything of this swarm:
+ * foreign. The instanceId naming a shut-down task (history) makes it ours. */
+static void test_recon_in_subnet_needs_a_name_of_this_swarm(void **state)
+{
+	struct world w;
+	const struct finding *f;
+
+	(void)state;
+	cfg_init(&w, NULL);
+	owned_world(&w);
+	add_inst(w.reg, "ORDERS", "orders-1:orders:8080", "10.0.1.77", 8080, AGO(7200), AGO(900));
+	/* the renamed service's instance: app unknown, container of task t0 (shut down) */
+	add_inst(w.reg, "CMS", "c0ffee00beef:cms:8080", "10.0.1.9", 8080, AGO(7200), AGO(900));
+	/* or by task id */
+	add_inst(w.reg, "CMS", "t0:cms:8081", "10.0.1.10", 8081, AGO(7200), AGO(900));
+	judge(&w, NULL);
+	f = find(&w, FK_FOREIGN_INSTANCE, "orders-1:orders:8080");
+	assert_non_null(f);
+	assert_non_null(strstr(f->not_ours, "in the subnet of gbsnet, but neither the app ORDERS"));
+	assert_null(find(&w, FK_STALE_INSTANCE, "orders-1:orders:8080"));
+	f = find(&w, FK_STALE_INSTANCE, "c0ffee00beef:cms:8080");
+	assert_non_null(f);
+	assert_null(f->not_ours);
+	assert_string_equal(f->suggested_action, "deregister");
+	assert_int_equal(f->severity, SEV_CRITICAL);
+	f = find(&w, FK_STALE_INSTANCE, "t0:cms:8081");
+	assert_non_null(f);
+	assert_null(f->not_ours);
+	assert_int_equal(count(&w, FK_FOREIGN_INSTANCE), 1);
+	world_free(&w);
+}
+
+/* Another cluster in the same subnet: a container-ID instanceId no task of this swarm and
+ * no container of this node ever had is stale with suggested_action none (warning), and
+ * says why. A plain container of this node, or the owner marker, makes it ours. */
+static void test_recon_other_cluster_in_the_same_subnet(void **state)
+{
+	struct world w;
+	const struct finding *f;
+	struct eu_instance *in;
+
+	(void)state;
+	cfg_init(&w, "policy = { owner_metadata = \"swarm=prod-a\"; };");
+	owned_world(&w);
+	add_inst(w.reg, "GBS-CMS", "deadbeef0123:gbs-cms:8080", "10.0.1.7", 8080, AGO(7200),
+	         AGO(5));
+	in = add_inst(w.reg, "GBS-CMS", "hostname-only", "10.0.1.8", 8080, AGO(7200), AGO(900));
+	in->hostname = "deadbeef4567";
+	in->hostname_is_ip = false;
+	/* the marker makes an unknown container ours */
+	in = add_inst(w.reg, "GBS-CMS", "feedfacefeed:gbs-cms:8080", "10.0.1.11", 8080, AGO(7200),
+	              AGO(900));
+	in->metadata = "swarm\0prod-a\0";
+	judge(&w, NULL);
+	f = find(&w, FK_STALE_INSTANCE, "deadbeef0123:gbs-cms:8080");
+	assert_non_null(f);
+	assert_string_equal(f->suggested_action, "none");
+	assert_int_equal(f->severity, SEV_WARNING);
+	assert_non_null(f->not_ours);
+	assert_non_null(strstr(f->not_ours, "instanceId starts with deadbeef0123, a container that "
+	                                    "no task of this swarm (history included) and no "
+	                                    "container of this node ever had"));
+	assert_non_null(strstr(f->message, "another cluster's instance"));
+	f = find(&w, FK_STALE_INSTANCE, "hostname-only");
+	assert_non_null(f);
+	assert_string_equal(f->suggested_action, "none");
+	assert_non_null(strstr(f->not_ours, "hostName starts with deadbeef4567"));
+	f = find(&w, FK_STALE_INSTANCE, "feedfacefeed:gbs-cms:8080");
+	assert_non_null(f);
+	assert_null(f->not_ours);
+	assert_string_equal(f->suggested_action, "deregister");
+	world_free(&w);
+
+	/* a plain container of this node with that short ID: ours */
+	cfg_init(&w, NULL);
+	owned_world(&w);
+	add_container(w.sw, "deadbeef0123ffff", "batch", "net1", "10.0.1.30", NULL);
+	link_sw(w.sw);
+	add_inst(w.reg, "GBS-CMS", "deadbeef0123:gbs-cms:8080", "10.0.1.7", 8080, AGO(7200),
+	         AGO(900));
+	judge(&w, NULL);
+	f = find(&w, FK_STALE_INSTANCE, "deadbeef0123:gbs-cms:8080");
+	assert_non_null(f);
+	assert_null(f->not_ours);
+	assert_string_equal(f->suggested_action, "deregister");
+	world_free(&w);
+}
+
+/* A live task's docker_gwbridge address: wrong_network, never stale; an unknown one there
+ * is foreign. */
+static void test_recon_gwbridge_address_of_a_live_task_is_wrong_network(void **state)
+{
+	struct world w;
+	const struct finding *f;
+
+	(void)state;
+	cfg_init(&w, NULL);
+	owned_world(&w);
+	add_inst(w.reg, "GBS-CMS", "aaaaaaaaaaaa:gbs-cms:8080", "172.18.0.3", 8080, AGO(7200),
+	         AGO(5));
+	add_inst(w.reg, "GBS-CMS", "bbbbbbbbbbbb:gbs-cms:8080", "172.18.0.4", 8080, AGO(7200),
+	         AGO(5));
+	/* the shut-down task's container: not live, so not wrong_network */
+	add_inst(w.reg, "GBS-CMS", "c0ffee00beef:gbs-cms:8080", "172.18.0.5", 8080, AGO(7200),
+	         AGO(900));
+	judge(&w, NULL);
+	f = find(&w, FK_WRONG_NETWORK, "aaaaaaaaaaaa:gbs-cms:8080");
+	assert_non_null(f);
+	assert_string_equal(f->network, "docker_gwbridge");
+	assert_non_null(strstr(f->message, "registered its docker_gwbridge address 172.18.0.3"));
+	assert_null(find(&w, FK_STALE_INSTANCE, NULL));
+	assert_non_null(find(&w, FK_FOREIGN_INSTANCE, "bbbbbbbbbbbb:gbs-cms:8080"));
+	f = find(&w, FK_FOREIGN_INSTANCE, "c0ffee00beef:gbs-cms:8080");
+	assert_non_null(f);
+	assert_non_null(strstr(f->not_ours, "on docker_gwbridge (a node-local network)"));
+	world_free(&w);
+}
+
+/* swarm.networks naming a network this swarm does not have: a clear error naming the key
+ * and the networks that exist; instances are not judged (no wrong_network en masse). */
+static void test_recon_wrong_scope_is_an_error_not_findings(void **state)
+{
+	struct world w;
+	char msg[512];
+
+	(void)state;
+	cfg_init(&w, "swarm = { networks = [ \"appnet-typo\" ]; };");
+	owned_world(&w);
+	add_inst(w.reg, "GBS-CMS", "aaaaaaaaaaaa:gbs-cms:8080", "10.0.1.4", 8080, AGO(7200),
+	         AGO(5));
+	add_inst(w.reg, "GBS-CMS", "10.0.1.200:gbs-cms:8080", "10.0.1.200", 8080, AGO(7200),
+	         AGO(900));
+	judge(&w, NULL);
+	assert_true(recon_scope_error(w.r, msg, sizeof(msg)));
+	assert_non_null(strstr(msg, "swarm.networks: this swarm has no network \"appnet-typo\""));
+	assert_non_null(strstr(msg, "its networks are gbsnet, ingress"));
+	assert_int_equal(count(&w, FK_WRONG_NETWORK), 0);
+	assert_int_equal(count(&w, FK_STALE_INSTANCE), 0);
+	world_free(&w);
+	/* the right name: no error, judged */
+	cfg_init(&w, "swarm = { networks = [ \"gbsnet\" ]; };");
+	owned_world(&w);
+	add_inst(w.reg, "GBS-CMS", "10.0.1.200:gbs-cms:8080", "10.0.1.200", 8080, AGO(7200),
+	         AGO(900));
+	judge(&w, NULL);
+	assert_false(recon_scope_error(w.r, msg, sizeof(msg)));
+	assert_int_equal(count(&w, FK_STALE_INSTANCE), 1);
+	world_free(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -901,6 +1151,11 @@ int main(void)
 	    cmocka_unit_test(test_recon_failed_tasks_in_history_are_drift_older_are_not),
 	    cmocka_unit_test(test_recon_preflight_free_clean_taken_poisoned),
 	    cmocka_unit_test(test_propose_candidates_follow_the_rename_pattern),
+	    cmocka_unit_test(test_recon_outside_every_subnet_is_foreign),
+	    cmocka_unit_test(test_recon_in_subnet_needs_a_name_of_this_swarm),
+	    cmocka_unit_test(test_recon_other_cluster_in_the_same_subnet),
+	    cmocka_unit_test(test_recon_gwbridge_address_of_a_live_task_is_wrong_network),
+	    cmocka_unit_test(test_recon_wrong_scope_is_an_error_not_findings),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

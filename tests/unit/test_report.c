@@ -237,7 +237,7 @@ static void test_report_prometheus_metrics(void **state)
 {
 	struct report r;
 	struct report_counters c;
-	struct report_action a = {"deregister", "GBS-CMS", "x", ACT_DONE, "verified", 1, 200};
+	struct report_action a = {"deregister", "GBS-CMS", "x", ACT_DONE, "verified", 1, 200, NULL};
 	struct buf b;
 
 	(void)state;
