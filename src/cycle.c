@@ -110,6 +110,7 @@ struct cycle *cycle_new(const struct esra_config *cfg, const volatile sig_atomic
 	dop.tls_verify = cfg->docker.tls_verify;
 	dop.cert_path = cfg->docker.cert_path;
 	dop.timeout_ms = cfg->docker.timeout_ms;
+	dop.events_seconds = cfg->policy.history_seconds; /* evidence for the address history */
 	dop.stop = stop;
 	c->dk = docker_new(&dop, err);
 	if (c->dk == NULL)
@@ -1090,6 +1091,10 @@ static int memory(struct cycle *c, struct views *v, struct report *rep, bool sav
 	int rc;
 
 	if ((rc = memory_open(c, v, rep)) != ESRA_OK)
+		return rc;
+	if (v->sw != NULL && v->sw->events_error != NULL &&
+	    (rc = report_add_note(rep, "no Docker events for the address history: %s",
+	                          v->sw->events_error)) != ESRA_OK)
 		return rc;
 	if ((v->hist = history_new(v->sw, c->mem, err)) == NULL)
 		return err->code;

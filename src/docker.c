@@ -29,6 +29,7 @@ struct docker {
 	char sock[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	char ca[1024], cert[1024], key[1024];
 	char version[DOCKER_VERSION_MAX]; /* negotiated, "" until then */
+	long events_seconds;              /* opts->events_seconds */
 };
 
 /* ---------------------------------------------------------------- version */
@@ -214,6 +215,7 @@ struct docker *docker_new(const struct docker_opts *opts, struct esra_err *err)
 	}
 	memset(&ho, 0, sizeof(ho));
 	ho.unix_socket = d->sock[0] != '\0' ? d->sock : NULL;
+	d->events_seconds = opts->events_seconds;
 	ho.timeout_ms = opts->timeout_ms;
 	ho.tls_verify = tls && opts->tls_verify;
 	ho.ca_file = d->ca[0] != '\0' ? d->ca : NULL;
@@ -454,6 +456,39 @@ static int read_tasks(struct lane *l, struct esra_err *err)
 	return read_one(l->d, l->h, l->v, DK_TASKS, MODEL_NONE, "/tasks", NULL, NULL, err);
 }
 
+/* The events of the last d->events_seconds (containers, services, network attachments):
+ * evidence of what ended when, for the address history. Never a source failure: a daemon
+ * that cannot give them leaves v->events_error. The stream ends at `until` (now). */
+static void read_events(struct lane *l)
+{
+	static const char filters[] = "%7B%22type%22%3A%5B%22container%22%2C%22service%22%2C"
+	                              "%22network%22%5D%7D";
+	struct sw_view *v = l->v;
+	struct buf path, body;
+	struct esra_err e;
+	int64_t now = esra_now_ms() / 1000;
+	int rc;
+
+	if (l->d->events_seconds <= 0)
+		return;
+	buf_init(&path, 0);
+	buf_init(&body, 0);
+	esra_err_clear(&e);
+	rc = buf_printf(&path, "/v%s/events?since=%lld&until=%lld&filters=%s", l->d->version,
+	                (long long)(now - l->d->events_seconds), (long long)now, filters);
+	if (rc == ESRA_OK)
+		rc = get(l->d, l->h, v, path.data, NULL, &body, &e);
+	if (rc == ESRA_OK && (rc = docker_parse_events(v, body.data != NULL ? body.data : "",
+	                                               body.len, &e)) != ESRA_OK)
+		esra_err_prefix(&e, "docker GET /events: ");
+	if (rc != ESRA_OK) {
+		v->n_events = 0;
+		v->events_error = pool_strdup(v->pool, e.msg);
+	}
+	buf_free(&path);
+	buf_free(&body);
+}
+
 /* /networks, then this node's verbose view of every swarm-scoped one. A 404 (the network
  * was removed after the list) leaves that network's verbose_read false. */
 static int read_networks(struct lane *l, struct esra_err *err)
@@ -461,6 +496,9 @@ static int read_networks(struct lane *l, struct esra_err *err)
 	struct sw_view *v = l->v;
 	int rc = read_one(l->d, l->h, v, DK_NETWORKS, MODEL_NONE, "/networks", NULL, NULL, err);
 	size_t n = v->n_nets;
+
+	if (rc == ESRA_OK)
+		read_events(l);
 
 	for (size_t i = 0; i < n && rc == ESRA_OK; i++) {
 		if (v->nets[i].scope == NULL || strcmp(v->nets[i].scope, "swarm") != 0)
@@ -545,6 +583,9 @@ static void adopt(struct sw_view *v, struct sw_view *src)
 	ADOPT(nets, n_nets, cap_nets);
 	ADOPT(containers, n_containers, cap_containers);
 	ADOPT(nodes, n_nodes, cap_nodes);
+	ADOPT(events, n_events, cap_events);
+	if (src->events_error != NULL)
+		v->events_error = src->events_error; /* in src's pool, adopted below */
 	v->bytes += src->bytes;
 	pool_adopt(v->pool, src->pool);
 	src->pool = NULL;

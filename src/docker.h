@@ -20,6 +20,7 @@ struct docker_opts {
 	long timeout_ms;       /* per request, connect included */
 	size_t max_body;       /* 0 = ESRA_MAX_DOCKER_BODY */
 	const volatile sig_atomic_t *stop; /* NULL, or ends reads early: see http_opts.stop */
+	long events_seconds; /* > 0: docker_read also reads GET /events of the last seconds */
 };
 
 struct docker;

@@ -1340,3 +1340,87 @@ int docker_parse_container_aliases(struct sw_view *v, size_t container, const ch
 {
 	return docker_parse_pieces(DK_INSPECT, v, container, json, n, 0, err);
 }
+
+/* ---------------------------------------------------------------- /events */
+
+static const char *event_attr(const cJSON *attrs, const char *k)
+{
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(attrs, k);
+
+	return cJSON_IsString(a) ? a->valuestring : NULL;
+}
+
+/* One event object into v; only what says when something ended (or began) is kept. */
+static int parse_event(struct sw_view *v, const cJSON *o, size_t i, struct esra_err *err)
+{
+	const cJSON *type = cJSON_GetObjectItemCaseSensitive(o, "Type");
+	const cJSON *action = cJSON_GetObjectItemCaseSensitive(o, "Action");
+	const cJSON *actor = cJSON_GetObjectItemCaseSensitive(o, "Actor");
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(actor, "ID");
+	const cJSON *attrs = cJSON_GetObjectItemCaseSensitive(actor, "Attributes");
+	const cJSON *nano = cJSON_GetObjectItemCaseSensitive(o, "timeNano");
+	const cJSON *secs = cJSON_GetObjectItemCaseSensitive(o, "time");
+	const char *s;
+	struct sw_event *e;
+	static const char *const keep[] = {"die",    "destroy", "stop",       "create", "remove",
+	                                   "update", "connect", "disconnect", NULL};
+	bool wanted = false;
+
+	if (!cJSON_IsObject(o) || !cJSON_IsString(type) || !cJSON_IsString(action) ||
+	    !cJSON_IsObject(actor) || !cJSON_IsString(id) ||
+	    (!cJSON_IsNumber(nano) && !cJSON_IsNumber(secs)))
+		return esra_err_set(err, ESRA_EPARSE,
+		                    "event #%zu has no Type, Action, Actor.ID or time", i);
+	for (size_t k = 0; keep[k] != NULL && !wanted; k++)
+		wanted = strcmp(action->valuestring, keep[k]) == 0;
+	if (!wanted)
+		return ESRA_OK;
+	if ((e = model_sw_add_event(v)) == NULL)
+		return esra_err_set(err, ESRA_ETOOLARGE, "more than %u events",
+		                    (unsigned)ESRA_MAX_OBJECTS);
+	e->time_ms = cJSON_IsNumber(nano) ? (int64_t)(nano->valuedouble / 1e6)
+	                                  : (int64_t)(secs->valuedouble * 1000.0);
+	if ((e->type = pool_strdup(v->pool, type->valuestring)) == NULL ||
+	    (e->action = pool_strdup(v->pool, action->valuestring)) == NULL ||
+	    (e->actor_id = pool_strdup(v->pool, id->valuestring)) == NULL ||
+	    (e->name = pool_strdup(v->pool, (s = event_attr(attrs, "name")) ? s : "")) == NULL ||
+	    (e->container = pool_strdup(v->pool, (s = event_attr(attrs, "container")) ? s : "")) ==
+	        NULL)
+		return esra_err_set(err, ESRA_ENOMEM, "out of memory");
+	if ((s = event_attr(attrs, "exitCode")) != NULL) {
+		char *end;
+		long c = strtol(s, &end, 10);
+		if (*s != '\0' && *end == '\0' && c >= 0 && c <= 255)
+			e->exit_code = (int)c;
+	}
+	return ESRA_OK;
+}
+
+int docker_parse_events(struct sw_view *v, const char *json, size_t n, struct esra_err *err)
+{
+	const char *p = json, *end = json + n;
+	size_t i = 0;
+
+	for (;;) {
+		const char *next = NULL;
+		cJSON *o;
+		int rc;
+		while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+			p++;
+		if (p >= end)
+			return ESRA_OK;
+		o = cJSON_ParseWithLengthOpts(p, (size_t)(end - p), &next, 0);
+		if (o == NULL || next == NULL || next <= p) {
+			cJSON_Delete(o);
+			return esra_err_set(err, ESRA_EPARSE,
+			                    "event #%zu is not JSON (at byte %zu)", i,
+			                    (size_t)(p - json));
+		}
+		rc = parse_event(v, o, i, err);
+		cJSON_Delete(o);
+		if (rc != ESRA_OK)
+			return rc;
+		p = next;
+		i++;
+	}
+}

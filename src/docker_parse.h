@@ -35,6 +35,11 @@ int docker_parse_containers(struct sw_view *v, const char *json, size_t n,
 int docker_parse_container_aliases(struct sw_view *v, size_t container, const char *json, size_t n,
                                    struct esra_err *err) ESRA_WUR;
 
+/* GET /events?since=..&until=..: a stream of JSON objects, one per event; the ones that
+ * say when a container, service or network attachment began or ended go into v->events. */
+int docker_parse_events(struct sw_view *v, const char *json, size_t n,
+                        struct esra_err *err) ESRA_WUR;
+
 /* What a payload is, for the streaming parser shared by the docker_parse_* functions and
  * docker_read (only docker.c and its tests use it). */
 enum docker_payload {

@@ -120,6 +120,7 @@ struct addr_owner {
 	int exit_code;             /* the task's container exit code, -1 unknown */
 	int64_t from_ms, until_ms; /* 0 unknown; until_ms 0 with live: holds it now */
 	bool live;                 /* holds the address now */
+	bool until_event;          /* until_ms (and state) come from a Docker event */
 	const char *source;        /* "docker" | "events" | "state" */
 };
 

@@ -26,7 +26,9 @@ struct history {
 	struct hentry *e;
 	size_t n, cap;
 	struct hmap *by_ip;
-	struct hmap *nodes; /* node id -> index into sw->nodes */
+	struct hmap *nodes;   /* node id -> index into sw->nodes */
+	struct hmap *ended;   /* container id -> its last die/destroy event (sw->events) */
+	struct hmap *removed; /* service name -> its last remove event */
 };
 
 void history_free(struct history *h)
@@ -36,6 +38,8 @@ void history_free(struct history *h)
 	pool_free(h->pool);
 	hmap_free(h->by_ip);
 	hmap_free(h->nodes);
+	hmap_free(h->ended);
+	hmap_free(h->removed);
 	free(h->e);
 	free(h);
 }
@@ -93,6 +97,32 @@ static struct addr_owner *add(struct history *h, ip4_t ip)
 static bool task_holds(const struct sw_task *t)
 {
 	return t->state >= SW_ST_NEW && t->state <= SW_ST_RUNNING;
+}
+
+/* The events that end a holder: a container's die or destroy, a service's remove (the last
+ * of each, in the daemon's order). */
+static int index_events(struct history *h)
+{
+	const struct sw_view *v = h->sw;
+
+	for (size_t i = 0; i < v->n_events; i++) {
+		const struct sw_event *e = &v->events[i];
+		int rc = ESRA_OK;
+		if (strcmp(e->type, "container") == 0 &&
+		    (strcmp(e->action, "die") == 0 || strcmp(e->action, "destroy") == 0)) {
+			size_t k = hmap_get(h->ended, e->actor_id);
+			/* die carries the exit code: a later destroy does not hide it */
+			if (k == NONE || strcmp(e->action, "die") == 0 ||
+			    strcmp(v->events[k].action, "die") != 0)
+				rc = hmap_set(h->ended, e->actor_id, i);
+		} else if (strcmp(e->type, "service") == 0 && strcmp(e->action, "remove") == 0 &&
+		           e->name[0] != '\0') {
+			rc = hmap_set(h->removed, e->name, i);
+		}
+		if (rc != ESRA_OK)
+			return rc;
+	}
+	return ESRA_OK;
 }
 
 static int index_view(struct history *h)
@@ -174,7 +204,11 @@ struct history *history_new(const struct sw_view *sw, const struct state *st, st
 	h->nodes = hmap_new(sw != NULL ? sw->n_nodes + 4 : 4, false);
 	if (h->pool == NULL || h->by_ip == NULL || h->nodes == NULL)
 		goto nomem;
-	if (sw != NULL && index_view(h) != ESRA_OK)
+	h->ended = hmap_new(sw != NULL ? sw->n_events + 4 : 4, false);
+	h->removed = hmap_new(sw != NULL ? sw->n_events + 4 : 4, false);
+	if (h->ended == NULL || h->removed == NULL)
+		goto nomem;
+	if (sw != NULL && (index_view(h) != ESRA_OK || index_events(h) != ESRA_OK))
 		goto nomem;
 	return h;
 nomem:
@@ -201,6 +235,29 @@ static bool same(const struct addr_owner *a, const char *kind, const char *id, c
 	if (id != NULL && id[0] && a->id != NULL)
 		return strcmp(a->id, id) == 0;
 	return a->name != NULL && name != NULL && strcmp(a->name, name) == 0;
+}
+
+/* A remembered holder Docker no longer shows: the event that ended it, when Docker still has
+ * one, gives the end time (and a container's exit code). */
+static void ended_by_event(const struct history *h, struct addr_owner *o)
+{
+	const struct sw_event *e = NULL;
+	size_t k = NONE;
+
+	if (h->sw == NULL)
+		return;
+	if (strcmp(o->kind, "container") == 0 && o->id != NULL)
+		k = hmap_get(h->ended, o->id);
+	else if (o->service != NULL)
+		k = hmap_get(h->removed, o->service);
+	if (k == NONE)
+		return;
+	e = &h->sw->events[k];
+	o->until_ms = e->time_ms;
+	o->state = strcmp(e->action, "remove") == 0 ? "removed" : e->action;
+	if (e->exit_code >= 0)
+		o->exit_code = e->exit_code;
+	o->until_event = true;
 }
 
 size_t history_get(const struct history *h, ip4_t ip, struct addr_owner *out, size_t max)
@@ -233,6 +290,7 @@ size_t history_get(const struct history *h, ip4_t ip, struct addr_owner *out, si
 		o->until_ms = so[i]->last_ms;
 		o->live = false; /* Docker does not show it now */
 		o->source = "state";
+		ended_by_event(h, o);
 	}
 	qsort(out, n, sizeof(*out), rank);
 	return n;
@@ -242,6 +300,11 @@ void history_describe(const struct addr_owner *o, char *out, size_t outsz)
 {
 	char ts[32], ex[32] = "";
 	const bool seen = strcmp(o->source, "state") == 0;
+	const bool evt = o->until_event;
+	const char *by = seen && evt ? " (seen by esra; the end from Docker's events)"
+	                 : seen      ? " (seen by esra)"
+	                 : evt       ? " (the end from Docker's events)"
+	                             : "";
 
 	if (o->until_ms > 0)
 		esra_format_time(o->until_ms, false, ts, sizeof(ts));
@@ -251,20 +314,22 @@ void history_describe(const struct addr_owner *o, char *out, size_t outsz)
 		if (o->live)
 			snprintf(out, outsz, "is the VIP of service %s", o->name);
 		else
-			snprintf(out, outsz, "was the VIP of service %s until %s%s", o->name, ts,
-			         seen ? " (seen by esra)" : "");
+			snprintf(out, outsz, "was the VIP of service %s until %s%s%s", o->name, ts,
+			         evt ? ", when the service was removed" : "", by);
 		return;
 	}
 	if (strcmp(o->kind, "container") == 0) {
+		if (o->exit_code >= 0)
+			snprintf(ex, sizeof(ex), ", exit code %d", o->exit_code);
 		if (o->live)
 			snprintf(out, outsz, "is container %s (%.12s%s%s)", o->name,
 			         o->id != NULL ? o->id : "?", o->node ? ", " : "",
 			         o->node ? o->node : "");
 		else
-			snprintf(out, outsz, "was container %s (%.12s%s%s%s%s) until %s%s", o->name,
-			         o->id != NULL ? o->id : "?", o->node ? ", " : "",
+			snprintf(out, outsz, "was container %s (%.12s%s%s%s%s%s) until %s%s",
+			         o->name, o->id != NULL ? o->id : "?", o->node ? ", " : "",
 			         o->node ? o->node : "", o->state ? ", " : "",
-			         o->state ? o->state : "", ts, seen ? " (seen by esra)" : "");
+			         o->state ? o->state : "", ex, ts, by);
 		return;
 	}
 	if (o->exit_code > 0 && o->message != NULL) {
@@ -279,6 +344,12 @@ void history_describe(const struct addr_owner *o, char *out, size_t outsz)
 		snprintf(out, outsz, "is task %s (%.12s, %s, %s) of service %s", o->name,
 		         o->id != NULL ? o->id : "?", o->node ? o->node : "node unknown",
 		         o->state ? o->state : "state unknown", o->service ? o->service : "?");
+	else if (seen && evt)
+		snprintf(out, outsz,
+		         "was task %s (%.12s, %s) of service %s until %s, when the "
+		         "service was removed%s",
+		         o->name, o->id != NULL ? o->id : "?", o->node ? o->node : "node unknown",
+		         o->service ? o->service : "?", ts, by);
 	else if (seen)
 		snprintf(out, outsz,
 		         "was task %s (%.12s, %s) of service %s, last seen %s at %s (seen by esra)",

@@ -400,6 +400,7 @@ void model_sw_free(struct sw_view *v)
 	free(v->nets);
 	free(v->containers);
 	free(v->nodes);
+	free(v->events);
 	pool_free(v->pool);
 	free(v);
 }
@@ -456,6 +457,18 @@ struct sw_node *model_sw_add_node(struct sw_view *v)
 		return NULL;
 	v->n_nodes++;
 	return n;
+}
+
+struct sw_event *model_sw_add_event(struct sw_view *v)
+{
+	struct sw_event *e =
+	    grow_array((void **)&v->events, &v->cap_events, v->n_events, sizeof(*e));
+
+	if (e == NULL)
+		return NULL;
+	v->n_events++;
+	e->exit_code = -1;
+	return e;
 }
 
 static size_t lookup_net(const struct hmap *ids, const struct hmap *names, const char *s)

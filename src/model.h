@@ -226,6 +226,17 @@ struct sw_self {
 	bool leader;       /* from /nodes (ManagerStatus.Leader of self) */
 };
 
+/* One Docker event (GET /events within policy.history_seconds): what ended when. */
+struct sw_event {
+	const char *type;      /* "container" | "service" | "network" */
+	const char *action;    /* "die", "destroy", "remove", "disconnect", ... */
+	const char *actor_id;  /* Actor.ID: the container, service or network id */
+	const char *name;      /* Actor.Attributes.name, "" if absent */
+	const char *container; /* network events: Actor.Attributes.container, "" if absent */
+	int exit_code;         /* die: Actor.Attributes.exitCode, -1 if absent */
+	int64_t time_ms;       /* timeNano (or time) in ms */
+};
+
 struct sw_view {
 	struct pool *pool;
 	struct sw_self self;
@@ -241,7 +252,10 @@ struct sw_view {
 	size_t n_containers, cap_containers;
 	struct sw_node *nodes;
 	size_t n_nodes, cap_nodes;
-	size_t bytes; /* payload bytes read */
+	struct sw_event *events; /* in the daemon's order; only read when history is asked */
+	size_t n_events, cap_events;
+	const char *events_error; /* why /events could not be read (evidence only), NULL */
+	size_t bytes;             /* payload bytes read */
 };
 
 struct sw_view *model_sw_new(void);
@@ -253,6 +267,7 @@ struct sw_task *model_sw_add_task(struct sw_view *v);
 struct sw_network *model_sw_add_network(struct sw_view *v);
 struct sw_container *model_sw_add_container(struct sw_view *v);
 struct sw_node *model_sw_add_node(struct sw_view *v);
+struct sw_event *model_sw_add_event(struct sw_view *v);
 /* Resolve the index fields (task.service, addr.net, alias.net, cnet.net) by id or name,
  * with hash maps (no quadratic joins). Call once after all reads. */
 int model_sw_link(struct sw_view *v, struct esra_err *err) ESRA_WUR;

@@ -554,6 +554,8 @@ cJSON *report_owner_json(const struct addr_owner *w)
 	add_time(o, "from", w->from_ms);
 	add_time(o, "until", w->live ? 0 : w->until_ms);
 	cJSON_AddBoolToObject(o, "holds_now", w->live);
+	if (w->until_event)
+		cJSON_AddStringToObject(o, "until_from", "events");
 	add_str(o, "source", w->source);
 	return o;
 }

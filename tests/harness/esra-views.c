@@ -193,7 +193,8 @@ int main(int argc, char **argv)
 		                        cfg.docker.cert_path,
 		                        cfg.docker.timeout_ms,
 		                        0,
-		                        NULL};
+		                        NULL,
+		                        0};
 		struct docker *d = docker_new(&o, &err);
 		struct sw_view *v = NULL;
 		if (d != NULL && docker_read(d, &v, &err) == ESRA_OK)
@@ -234,7 +235,8 @@ int main(int argc, char **argv)
 			                          cfg.docker.cert_path,
 			                          cfg.docker.timeout_ms,
 			                          0,
-			                          NULL};
+			                          NULL,
+			                          0};
 			struct docker *d = docker_new(&dop, &err);
 			pid_t pid = 0;
 			if (d == NULL ||

@@ -5,7 +5,8 @@
 # (Docker's task history), and `esra explain ADDRESS` says the same in text and JSON (exit 2).
 # esra's memory (state.dir): restarted `esra watch` keeps a finding's first_seen; an address
 # whose owner went away from Docker altogether (its service removed) is attributed to it from
-# the state file. A state file on a full disk is a warning and changes nothing in what is
+# the state file, the end time from Docker's events (a removed container's exit code too). A
+# state file on a full disk is a warning and changes nothing in what is
 # written to the registry. `esra explain` of the incident's extra gbs-cms address names
 # ghost's VIP, its 0 live tasks and the task that lingers.
 # shellcheck source=tests/integration/common.sh disable=SC2317
@@ -85,12 +86,15 @@ first=$(json_get "$f" 'j.first_seen')
 svc_create --name vanish --replicas 1 --network gbsnet esra/bb sleep 1000000
 wait_for "vanish: task running" 90 _count_is 1 running_tasks vanish
 VANISH_IP=$(task_ips vanish | tr -d ' ')
+VANISH_VIP=$(service_vip vanish)
+dk node1 run -d -q --name tmpc --network gbsnet esra/bb sleep 1000000 >/dev/null
+TMPC_IP=$(dk node1 inspect -f '{{(index .NetworkSettings.Networks "gbsnet").IPAddress}}' tmpc)
 free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 PORT=$(free_port)
 esra_conf "$IT_TMP/watch.conf" node1 "policy = { grace_seconds = 0; };" "state = { dir = \"$STATE\"; };" \
   "watch = { interval_seconds = 1; listen = \"127.0.0.1:$PORT\"; };"
 get() { curl -sS --max-time 5 "http://127.0.0.1:$PORT$1"; }
-remembered() { grep -q "\"$VANISH_IP\"" "$STATE/state.json"; }
+remembered() { grep -q "\"$VANISH_IP\"" "$STATE/state.json" && grep -q "\"$TMPC_IP\"" "$STATE/state.json"; }
 watch_run() {
   "$ESRA" watch -c "$IT_TMP/watch.conf" 2>>"$IT_TMP/watch.err" &
   WATCH=$!
@@ -104,8 +108,10 @@ assert_eq "$first" "$(json_get "$s" "j.findings.filter(f => f.instance_id === 'b
   "watch: the finding keeps its first_seen from the check before"
 watch_stop
 
-# vanish goes away from Docker altogether; an instance registered on its old task address
+# vanish and tmpc go away from Docker altogether; an instance registered on vanish's old
+# task address
 dk node1 service rm vanish >/dev/null
+dk node1 rm -f tmpc >/dev/null
 no_task() { ! curl -s --unix-socket "$SWARM_DIR/node1/docker.sock" http://d/tasks | grep -q "\"$VANISH_IP/"; }
 wait_for "Docker no longer shows vanish's task" 60 no_task
 register_stale GBS-USER vanish-old:gbs-user:8080 "$VANISH_IP" 600
@@ -117,16 +123,25 @@ v=$(json_get "$s" "JSON.stringify(j.findings.filter(f => f.instance_id === 'vani
 assert_eq stale_instance "$(json_get "$v" 'j.kind')" "the instance on a vanished address is stale"
 assert_contains "$(json_get "$v" 'j.evidence.join("\n")')" "$VANISH_IP was task vanish.1 (" \
   "evidence from the state file names the vanished task"
-assert_contains "$(json_get "$v" 'j.evidence.join("\n")')" "(seen by esra)" "the fact's source is esra's memory"
+assert_contains "$(json_get "$v" 'j.evidence.join("\n")')" "when the service was removed (seen by esra; the end from Docker's events)" \
+  "the holder from esra's memory, its end from Docker's events"
 assert_eq "task vanish.1 vanish state" \
   "$(json_get "$v" "const h = j.history['$VANISH_IP'][0]; [h.kind, h.name, h.service, h.source].join(' ')")" \
   "JSON history: source state"
 assert_eq "$first" "$(json_get "$s" "j.findings.filter(f => f.instance_id === 'billing-old:billing:8080')[0].first_seen")" \
   "restarted watch: first_seen kept"
+assert_eq events "$(json_get "$v" "j.history['$VANISH_IP'][0].until_from")" "JSON history: the end from events"
 m=$(get /metrics)
 assert_contains "$m" "esra_finding_first_seen_timestamp_seconds{id=\"stale_instance:BILLING/billing-old:billing:8080\",kind=\"stale_instance\"}" \
   "/metrics: the finding's first_seen"
 watch_stop
+
+# explain: a removed service's VIP and a removed container, from memory and events
+esra_run "$IT_TMP/esra.conf" explain "$VANISH_VIP" "$TMPC_IP"
+assert_contains "$ESRA_OUT" "before: was the VIP of service vanish until " "explain: the removed service's VIP"
+assert_contains "$ESRA_OUT" "before: was container tmpc (" "explain: the removed container"
+assert_contains "$ESRA_OUT" "exit code 137) until " "explain: the container's exit code (its die event)"
+assert_eq 0 "$ESRA_RC" "explain of two clean addresses: exit 0"
 
 # ---- a corrupt state file: a warning and a fresh start, never a failure
 printf '{"format": "esra-state", "version": 1, "owners": [ {"ip": "10.0.' >"$STATE/state.json"

@@ -198,6 +198,79 @@ static void test_history_remembers_only_present_holders(void **unused)
 	model_sw_free(v);
 }
 
+/* Docker's events end what the memory remembers: a removed container's die (with its exit
+ * code) and a removed service's remove give the end times. */
+static void test_history_events_end_what_the_memory_remembers(void **unused)
+{
+	struct sw_view *v = testbed();
+	struct state *st = state_new(v->self.id);
+	struct state_owner c, vip;
+	struct esra_err err;
+	struct history *h;
+	struct addr_owner o[8];
+	char line[512], ts[32];
+	size_t n;
+	char *text = tu_fixture("docker/testbed/manager-events.jsonl", &n);
+
+	(void)unused;
+	if (docker_parse_events(v, text, n, &err) != ESRA_OK)
+		tu_fail("events: %s", err.msg);
+	free(text);
+	/* create, die, destroy, remove, connect, disconnect, update are kept; start, kill not */
+	assert_int_equal(v->n_events, 13);
+	memset(&c, 0, sizeof(c));
+	c.ip = ip("10.0.2.9");
+	c.kind = "container";
+	c.name = "evc";
+	c.id = "bc80462c95c49de7caff7889b037e1b906897f13b24566ef4ec3fbd0d8b340eb";
+	c.node = "node1";
+	c.state = "running";
+	assert_int_equal(state_note_owner(st, &c, 1796160700000), ESRA_OK);
+	vip = c;
+	vip.ip = ip("10.0.2.2");
+	vip.kind = "service_vip";
+	vip.name = vip.service = "evsvc";
+	vip.id = "broniy1c2pfbl0ffus1efku4x";
+	assert_int_equal(state_note_owner(st, &vip, 1796160700000), ESRA_OK);
+	h = history_new(v, st, &err);
+	assert_int_equal(history_get(h, c.ip, o, 8), 1);
+	assert_true(o[0].until_event);
+	assert_string_equal(o[0].source, "state");
+	assert_string_equal(o[0].state, "die");
+	assert_int_equal(o[0].exit_code, 137);
+	assert_string_equal(esra_format_time(o[0].until_ms, true, ts, sizeof(ts)),
+	                    "2026-12-01T21:32:16.625Z");
+	history_describe(&o[0], line, sizeof(line));
+	assert_string_equal(line, "was container evc (bc80462c95c4, node1, die, exit code 137) "
+	                          "until 2026-12-01T21:32:16Z (seen by esra; the end from Docker's "
+	                          "events)");
+	assert_int_equal(history_get(h, vip.ip, o, 8), 1);
+	assert_string_equal(o[0].state, "removed");
+	history_describe(&o[0], line, sizeof(line));
+	assert_string_equal(line, "was the VIP of service evsvc until 2026-12-01T21:32:17Z, when "
+	                          "the service was removed (seen by esra; the end from Docker's "
+	                          "events)");
+	history_free(h);
+	state_free(st);
+	model_sw_free(v);
+}
+
+/* A stream that is not JSON, or an event without its members, is an error naming it. */
+static void test_history_bad_events_are_errors(void **unused)
+{
+	static const char bad[] = "{\"Type\":\"container\",\"Action\":\"die\"}\n";
+	static const char junk[] = "{\"Type\":\"container\"} {oops";
+	struct sw_view *v = model_sw_new();
+	struct esra_err err;
+
+	(void)unused;
+	assert_int_equal(docker_parse_events(v, bad, sizeof(bad) - 1, &err), ESRA_EPARSE);
+	assert_non_null(strstr(err.msg, "event #0 has no"));
+	assert_int_equal(docker_parse_events(v, junk, sizeof(junk) - 1, &err), ESRA_EPARSE);
+	assert_int_equal(docker_parse_events(v, "", 0, &err), ESRA_OK);
+	model_sw_free(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -206,6 +279,8 @@ int main(void)
 	    cmocka_unit_test(test_history_memory_names_what_docker_forgot_once),
 	    cmocka_unit_test(test_history_annotates_findings_with_past_holders),
 	    cmocka_unit_test(test_history_remembers_only_present_holders),
+	    cmocka_unit_test(test_history_events_end_what_the_memory_remembers),
+	    cmocka_unit_test(test_history_bad_events_are_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
