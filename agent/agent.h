@@ -1,10 +1,14 @@
-/* agent.h: what the esra executable's files share: rendering, atomic output, commands. */
+/* agent.h: what the esra executable's files share: configuration loading, rendering, atomic
+ * output (agent.c), and the commands that live in their own files. */
 #ifndef ESRA_AGENT_H
 #define ESRA_AGENT_H
 
 #include "buf.h"
 #include "cfg.h"
 #include "report.h"
+
+/* Read when no -c FILE is given and it exists. */
+#define AGENT_DEFAULT_CONFIG "/etc/esra/esra.conf"
 
 /* The configuration file to read: given (-c FILE), else /etc/esra/esra.conf when it can
  * be read, else NULL (built-in defaults and the environment). */

@@ -19,8 +19,7 @@
 #include "log.h"
 #include "report.h"
 
-#define EXIT_UNKNOWN   3
-#define DEFAULT_CONFIG "/etc/esra/esra.conf"
+#define EXIT_UNKNOWN 3
 
 static const char usage_main[] =
     "usage: esra <command> [options]\n"
@@ -45,7 +44,7 @@ static const char usage_check[] =
     "usage: esra check [-c FILE] [--format text|json|prometheus] [--output FILE]\n"
     "                  [--apply | --plan] [--service NAME]... [--cluster]\n"
     "\n"
-    "  -c, --config FILE   configuration (default " DEFAULT_CONFIG " if it exists)\n"
+    "  -c, --config FILE   configuration (default " AGENT_DEFAULT_CONFIG " if it exists)\n"
     "  -f, --format FMT    text (default), json or prometheus\n"
     "  -o, --output FILE   write the report to FILE atomically (temp file + rename)\n"
     "      --apply         act on findings (within policy limits) even in mode \"report\"\n"
@@ -63,7 +62,7 @@ static const char usage_preflight[] =
     "Exit 0 when every NAME is free (or held cleanly by its own service), 2 when one is\n"
     "poisoned or taken (a clean name is proposed), 3 when it cannot be told.\n"
     "\n"
-    "  -c, --config FILE   configuration (default " DEFAULT_CONFIG " if it exists)\n"
+    "  -c, --config FILE   configuration (default " AGENT_DEFAULT_CONFIG " if it exists)\n"
     "  -f, --format FMT    text (default) or json\n"
     "  -h, --help          this help\n";
 
@@ -76,7 +75,7 @@ static const char usage_explain[] =
     "it. Never acts and writes nothing. Exit 0 when every subject is clean, 2 when one is\n"
     "part of a finding, 3 when a source failed.\n"
     "\n"
-    "  -c, --config FILE   configuration (default " DEFAULT_CONFIG " if it exists)\n"
+    "  -c, --config FILE   configuration (default " AGENT_DEFAULT_CONFIG " if it exists)\n"
     "  -f, --format FMT    text (default) or json\n"
     "      --cluster       on a manager: also read every node's esra of the global service\n"
     "  -h, --help          this help\n";
@@ -84,105 +83,6 @@ static const char usage_explain[] =
 static const char usage_config[] =
     "usage: esra config check [-c FILE]   validate, exit 0 or 3\n"
     "       esra config show  [-c FILE]   print the effective configuration\n";
-
-const char *agent_config_path(const char *given)
-{
-	if (given != NULL)
-		return given;
-	return access(DEFAULT_CONFIG, R_OK) == 0 ? DEFAULT_CONFIG : NULL;
-}
-
-int agent_load_config(const char *path, struct esra_config *cfg, bool via_log, struct esra_err *err)
-{
-	struct buf problems;
-	const char *what;
-	int rc;
-
-	buf_init(&problems, 0);
-	rc = cfg_load(cfg, path, NULL, &problems, err);
-	if (rc != ESRA_OK) {
-		what = problems.len ? problems.data : err->msg;
-		if (via_log) {
-			log_error("configuration error%s:\n%s", problems.len ? "s" : "", what);
-		} else {
-			fprintf(stderr, "esra: configuration error%s:\n%s", problems.len ? "s" : "",
-			        what);
-			if (problems.len == 0)
-				fputc('\n', stderr);
-		}
-	}
-	buf_free(&problems);
-	return rc;
-}
-
-void agent_setup_logging(const struct esra_config *cfg)
-{
-	int level = log_level_parse(cfg->log.level);
-
-	log_setup(level < 0 ? ESRA_LOG_INFO : (enum log_level)level,
-	          cfg->log.format == CFG_LOG_JSON);
-}
-
-int agent_write_output(const char *path, const struct buf *text)
-{
-	char tmp[4096];
-	int fd;
-	ssize_t w = 0;
-	size_t off = 0;
-
-	if (path == NULL || strcmp(path, "-") == 0) {
-		if (text->len > 0 && fwrite(text->data, 1, text->len, stdout) != text->len)
-			return -1;
-		return fflush(stdout) == 0 ? 0 : -1;
-	}
-	/* beside FILE, so rename() is atomic: a textfile collector never reads half a report */
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		log_warn("cannot write %s", tmp);
-		return -1;
-	}
-	while (off < text->len && (w = write(fd, text->data + off, text->len - off)) > 0)
-		off += (size_t)w;
-	if (off != text->len || fsync(fd) != 0) {
-		log_warn("cannot write %s", tmp);
-		close(fd);
-		unlink(tmp);
-		return -1;
-	}
-	if (close(fd) != 0 || rename(tmp, path) != 0) {
-		log_warn("cannot rename %s to %s", tmp, path);
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
-}
-
-int agent_listen_port(const char *listen)
-{
-	const char *colon = strrchr(listen, ':');
-	char *end;
-	long port;
-
-	if (colon == NULL)
-		return 0;
-	port = strtol(colon + 1, &end, 10);
-	return *end == '\0' && port > 0 && port <= 65535 ? (int)port : 0;
-}
-
-int agent_render(const struct report *rep, const char *format, struct buf *out)
-{
-	struct report_counters c;
-
-	if (strcmp(format, "json") == 0)
-		return report_json(rep, out);
-	if (strcmp(format, "prometheus") == 0) {
-		memset(&c, 0, sizeof(c));
-		report_count_actions(rep, &c);
-		return report_prometheus(rep, &c, out);
-	}
-	return report_text(rep, out);
-}
 
 /* A report that says only "this could not run" (bad config): status unknown. */
 static int report_failure(const char *command, const char *source, const char *msg,
