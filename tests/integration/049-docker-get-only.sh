@@ -19,7 +19,7 @@ for ip in $(task_ips gbs-cms); do
   jsclient_start --app gbs-cms --ip "$ip" --instance-id "live-$ip:gbs-cms:8080" --interval 1000
 done
 STALE=old-gbs-cms:gbs-cms:8080
-register_stale GBS-CMS "$STALE" 10.0.1.250 600
+register_stale GBS-CMS "$STALE" "$(net_ip 250)" 600
 
 PROXY=$IT_TMP/proxy.sock
 PLOG=$IT_TMP/docker-requests.log

@@ -19,7 +19,7 @@ emu_start --quiet
 for ip in $(task_ips gbs-cms); do
   jsclient_start --app gbs-cms --ip "$ip" --instance-id "live-$ip:gbs-cms:8080" --interval 1000
 done
-register_stale GBS-CMS deadbeef0000:gbs-cms:8080 10.0.1.250 600
+register_stale GBS-CMS stale-250:gbs-cms:8080 "$(net_ip 250)" 600
 AUDIT=$IT_TMP/audit.log
 {
   echo "eureka = { urls = [ \"$EMU_URL\" ]; timeout_ms = 20000; };"
@@ -33,13 +33,13 @@ AUDIT=$IT_TMP/audit.log
 "$ESRA" watch -c "$IT_TMP/esra.conf" 2>"$IT_TMP/watch.err" &
 WATCH=$!
 IT_BG_PIDS+=("$WATCH")
-gone() { [ "$(present GBS-CMS deadbeef0000:gbs-cms:8080)" = 404 ]; }
+gone() { [ "$(present GBS-CMS stale-250:gbs-cms:8080)" = 404 ]; }
 wait_for "the first stale instance deregistered" 30 gone
 wait_for "its two audit lines" 10 _lines_is 2 cat "$AUDIT"
 
 # hold every Eureka read of esra's for 8 s, then a second stale instance
 emu_ctl POST fault '{"method":"GET","path":"/apps","headers":{"user-agent":"^esra"},"count":0,"delay_ms":8000}' >/dev/null
-register_stale GBS-CMS deadbeef0001:gbs-cms:8080 10.0.1.249 600
+register_stale GBS-CMS stale-249:gbs-cms:8080 "$(net_ip 249)" 600
 held() {
   json_get "$(emu_ctl GET faults)" 'j.faults.length > 0 && j.faults[0].hits > 0 ? "yes" : "no"' | grep -qx yes
 }
@@ -57,7 +57,7 @@ assert_contains "$(cat "$IT_TMP/watch.err")" "cycle stopped" "the log says the c
 assert_contains "$(tail -n 1 "$IT_TMP/watch.err")" "stopped" "the last log line is the stop"
 
 emu_ctl DELETE fault >/dev/null
-assert_eq 200 "$(present GBS-CMS deadbeef0001:gbs-cms:8080)" "nothing was sent after the stop"
+assert_eq 200 "$(present GBS-CMS stale-249:gbs-cms:8080)" "nothing was sent after the stop"
 assert_eq 2 "$(grep -c . "$AUDIT")" "no audit line after the stop"
 [ -z "$(tail -c 1 "$AUDIT")" ] || fail "the audit log does not end with a newline"
 bad=$(node -e '

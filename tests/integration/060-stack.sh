@@ -36,7 +36,7 @@ emu_start --netns "/proc/$(container_pid eureka)/ns/net" --host 0.0.0.0 --port 8
 for ip in $(task_ips gbs-cms); do
   register_stale GBS-CMS "live-$ip:gbs-cms:8080" "$ip" 1
 done
-register_stale GBS-CMS deadbeef0001:gbs-cms:8080 10.0.1.251 600
+register_stale GBS-CMS stale-251:gbs-cms:8080 "$(net_ip 251)" 600
 
 # ---- the configuration: etc/esra.conf with values changed, as a secret; the stack unchanged
 sed -e 's|^\(  mode = \)"report";|\1"deregister";|' \
@@ -134,16 +134,16 @@ acted() { # NODE ID: the node's audit log has a done line for instance ID
   [ -f "$(audit_file "$1")" ] && grep '"phase":"after"' "$(audit_file "$1")" | grep '"result":"done"' | grep -q "\"$2\""
 }
 gone() { [ "$(present GBS-CMS "$1")" = 404 ]; }
-wait_for "deregistered by the leader" 60 gone deadbeef0001:gbs-cms:8080
-wait_for "node1's audit log: the deregistration" 10 acted node1 deadbeef0001:gbs-cms:8080
-acted node2 deadbeef0001:gbs-cms:8080 && fail "node2 acted too"
+wait_for "deregistered by the leader" 60 gone stale-251:gbs-cms:8080
+wait_for "node1's audit log: the deregistration" 10 acted node1 stale-251:gbs-cms:8080
+acted node2 stale-251:gbs-cms:8080 && fail "node2 acted too"
 if [ -f "$(audit_file node2)" ]; then
   assert_eq 0 "$(grep -c '"result":"\(done\|planned\|failed\)"' "$(audit_file node2)" || true)" "node2's audit log holds no action"
 else
   pass "node2's audit log holds no action (none written)"
 fi
 leader_ip=$(dk node1 inspect -f '{{(index .NetworkSettings.Networks "gbsnet").IPAddress}}' "$(esra_cont node1)")
-assert_eq "DELETE /eureka/apps/GBS-CMS/deadbeef0001:gbs-cms:8080 200 $leader_ip" \
+assert_eq "DELETE /eureka/apps/GBS-CMS/stale-251:gbs-cms:8080 200 $leader_ip" \
   "$(emu_ctl GET requests | json_get - "j.requests.filter(r => r.method !== 'GET' && /^esra\\//.test(r.headers['user-agent'] || '')).map(r => r.method + ' ' + decodeURIComponent(r.path) + ' ' + r.status + ' ' + String(r.remote).replace(/^::ffff:/, '')).join('\\n')")" \
   "one write, from node1's esra"
 for ip in $(task_ips gbs-cms); do
@@ -171,14 +171,14 @@ assert_eq "" "$(printf '%s\n%s\n' "$c1" "$c2" | grep -v '^Calling GET ' | grep .
 leads() { get "$1" /metrics | grep -qx 'esra_is_leader 1'; }
 wait_for "node2's esra sees itself lead" 30 leads node2
 assert_contains "$(get node1 /metrics)" 'esra_is_leader 0' "node1's esra no longer leads"
-register_stale GBS-CMS deadbeef0002:gbs-cms:8080 10.0.1.252 600
-wait_for "deregistered by the new leader" 60 gone deadbeef0002:gbs-cms:8080
-wait_for "node2's audit log: the deregistration" 10 acted node2 deadbeef0002:gbs-cms:8080
-acted node1 deadbeef0002:gbs-cms:8080 && fail "node1 acted after losing the leadership"
+register_stale GBS-CMS stale-252:gbs-cms:8080 "$(net_ip 252)" 600
+wait_for "deregistered by the new leader" 60 gone stale-252:gbs-cms:8080
+wait_for "node2's audit log: the deregistration" 10 acted node2 stale-252:gbs-cms:8080
+acted node1 stale-252:gbs-cms:8080 && fail "node1 acted after losing the leadership"
 assert_eq 1 "$(grep -c '"result":"done"' "$(audit_file node1)")" "node1's audit log: still its one action"
 new_ip=$(dk node2 inspect -f '{{(index .NetworkSettings.Networks "gbsnet").IPAddress}}' "$(esra_cont node2)")
-assert_eq "DELETE /eureka/apps/GBS-CMS/deadbeef0002:gbs-cms:8080 200 $new_ip" \
-  "$(emu_ctl GET requests | json_get - "j.requests.filter(r => r.method !== 'GET' && /^esra\\//.test(r.headers['user-agent'] || '') && /deadbeef0002/.test(r.path)).map(r => r.method + ' ' + decodeURIComponent(r.path) + ' ' + r.status + ' ' + String(r.remote).replace(/^::ffff:/, '')).join('\\n')")" \
+assert_eq "DELETE /eureka/apps/GBS-CMS/stale-252:gbs-cms:8080 200 $new_ip" \
+  "$(emu_ctl GET requests | json_get - "j.requests.filter(r => r.method !== 'GET' && /^esra\\//.test(r.headers['user-agent'] || '') && /stale-252/.test(r.path)).map(r => r.method + ' ' + decodeURIComponent(r.path) + ' ' + r.status + ' ' + String(r.remote).replace(/^::ffff:/, '')).join('\\n')")" \
   "one write, from node2's esra"
 
 # ---- back as it was: node1 leads; the stack goes
