@@ -37,20 +37,12 @@ typedef int (*jstream_value_fn)(void *ud, const struct jstream_frame *path, size
  * (a task's Spec). Only the structure of a dropped value is checked. */
 typedef bool (*jstream_drop_fn)(void *ud, const struct jstream_frame *path, size_t depth);
 
-/* Asked, once jstream_set_drop is called, at the start of every object member's value inside
- * an emitted one (path[depth-1].key is the member's key). true: the value is left out of the
- * emitted text, replaced by null, so the parser never builds what its reader never looks at
- * (a task's Spec). Only the structure of a dropped value is checked. */
-typedef bool (*jstream_drop_fn)(void *ud, const struct jstream_frame *path, size_t depth);
-
 struct jstream;
 
 /* max_value caps one emitted value (ESRA_ETOOLARGE beyond it); max_depth caps nesting. */
 struct jstream *jstream_new(jstream_want_fn want, jstream_value_fn value, void *ud,
                             size_t max_value, size_t max_depth);
 void jstream_free(struct jstream *js); /* NULL is a no-op */
-/* Leave chosen members out of emitted values (before the first feed). */
-void jstream_set_drop(struct jstream *js, jstream_drop_fn drop);
 /* Leave chosen members out of emitted values (before the first feed). */
 void jstream_set_drop(struct jstream *js, jstream_drop_fn drop);
 /* Feed the next piece. ESRA_EPARSE with the byte offset on malformed input. */
