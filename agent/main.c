@@ -154,6 +154,15 @@ static int run_cycle(const struct esra_config *cfg, const char *command,
 	return code;
 }
 
+/* Where the global service's peers serve /status: the port of watch.listen, 9477 when
+ * watch.listen names none. */
+static int peer_port(const struct esra_config *cfg)
+{
+	int port = agent_listen_port(cfg->watch.listen);
+
+	return port != 0 ? port : 9477;
+}
+
 static int cmd_check(int argc, char **argv)
 {
 	static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
@@ -224,9 +233,7 @@ static int cmd_check(int argc, char **argv)
 	}
 	agent_setup_logging(&cfg);
 	/* the peers serve /status where watch.listen says (the stack file's port otherwise) */
-	co.cluster_port = agent_listen_port(cfg.watch.listen);
-	if (co.cluster_port == 0)
-		co.cluster_port = 9477;
+	co.cluster_port = peer_port(&cfg);
 	code = run_cycle(&cfg, "check", &co, NULL, 0, format, output);
 	cfg_free(&cfg);
 	free(services);
@@ -413,9 +420,7 @@ static int cmd_explain(int argc, char **argv)
 	co.inspect_ud = &x;
 	if (cluster) {
 		co.cluster = CYCLE_CLUSTER_CHECK;
-		co.cluster_port = agent_listen_port(cfg.watch.listen);
-		if (co.cluster_port == 0)
-			co.cluster_port = 9477;
+		co.cluster_port = peer_port(&cfg);
 	}
 	x.subjects = (const char *const *)argv + optind;
 	x.n = n;
